@@ -1,0 +1,51 @@
+package dev.inference.nemotron.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The accelerator of each replica. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "self.class == 'CPU' ? (!has(self.count) || self.count == 0)"
+            + " : (has(self.count) && self.count >= 1)",
+    message = "gpu.count must be at least 1 for a GPU class, and 0 or absent for class CPU")
+public class GpuSpec {
+
+  @Required
+  @PrinterColumn(name = "GPU")
+  @JsonProperty("class")
+  @JsonPropertyDescription(
+      "GPU class the replicas are scheduled on (node selection uses the GPU Feature Discovery"
+          + " label nvidia.com/gpu.product), or CPU to run on the CPU backend without a GPU.")
+  private GpuClass gpuClass;
+
+  @Min(0)
+  @Max(8)
+  @JsonPropertyDescription(
+      "GPUs per replica (the nvidia.com/gpu resource limit); at least 1 for a GPU class, 0 or"
+          + " absent for CPU.")
+  private Integer count;
+
+  public GpuClass getGpuClass() {
+    return gpuClass;
+  }
+
+  public void setGpuClass(GpuClass gpuClass) {
+    this.gpuClass = gpuClass;
+  }
+
+  public Integer getCount() {
+    return count;
+  }
+
+  public void setCount(Integer count) {
+    this.count = count;
+  }
+}

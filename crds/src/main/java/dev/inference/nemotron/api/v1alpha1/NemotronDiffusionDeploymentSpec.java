@@ -1,0 +1,172 @@
+package dev.inference.nemotron.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+
+/**
+ * Desired state of a {@link NemotronDiffusionDeployment}. Written by users, never by the operator.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "self.quantization != 'fp8' || !has(self.gpu) || self.gpu.class in"
+            + " ['H100', 'H200', 'B200', 'GB200', 'L40S', 'L4']",
+    message =
+        "quantization fp8 needs FP8 tensor cores (gpu.class H100, H200, B200, GB200, L40S or L4);"
+            + " on A100 or CPU choose bf16, int8 or int4")
+public class NemotronDiffusionDeploymentSpec {
+
+  @Required
+  @JsonPropertyDescription(
+      "The checkpoint to serve: size, variant, where to load it from and how to cache it.")
+  private ModelSpec model;
+
+  @Default("bf16")
+  @PrinterColumn(name = "Quantization")
+  @JsonPropertyDescription(
+      "Weight format on the accelerator: bf16 (as shipped), fp8 (FP8-capable GPU classes only),"
+          + " int8 or int4 (blockwise scales). Changing it rolls the pods.")
+  private Quantization quantization = Quantization.BF16;
+
+  @Required
+  @JsonPropertyDescription("The accelerator class and how many of them each replica gets.")
+  private GpuSpec gpu;
+
+  @Default("32768")
+  @Min(256)
+  @Max(262144)
+  @JsonPropertyDescription(
+      "Longest sequence (prompt plus generated tokens) a request may reach; sizes the KV cache of"
+          + " every replica.")
+  private Integer maxContextLength = 32768;
+
+  @Default("16")
+  @Min(1)
+  @Max(1024)
+  @JsonPropertyDescription(
+      "Sequences a replica decodes at once (continuous batching); with maxContextLength it sizes"
+          + " the KV cache. Further requests wait in the replica's bounded queue.")
+  private Integer maxConcurrentSequences = 16;
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "Decoding modes: the share of requests each mode serves and each mode's settings.")
+  private ModesSpec modes = new ModesSpec();
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "Replica bounds, the targets the builtin autoscaler holds, and who scales.")
+  private ScalingSpec scaling = new ScalingSpec();
+
+  @Min(0)
+  @SpecReplicas
+  @JsonPropertyDescription(
+      "Desired replicas when scaling.actuator is external: the spec path of the /scale subresource"
+          + " that an HPA or KEDA writes. The operator clamps it to [scaling.minReplicas,"
+          + " scaling.maxReplicas] and ignores it with the builtin actuator.")
+  private Integer replicas;
+
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(t, self.exists_one(u, u.name == t.name))",
+      message = "tenant names must be unique")
+  @JsonPropertyDescription(
+      "Tenants allowed to call the endpoint, each with its own API key, rate limits and fair-share"
+          + " weight. Empty means the endpoint requires no API key. Changing it reloads the"
+          + " configuration without restarting pods.")
+  private List<TenantSpec> tenants;
+
+  @JsonPropertyDescription(
+      "Pod-level settings merged into the inference pods the operator creates: scheduling,"
+          + " resources, labels and annotations.")
+  private PodTemplateOverrides template;
+
+  public ModelSpec getModel() {
+    return model;
+  }
+
+  public void setModel(ModelSpec model) {
+    this.model = model;
+  }
+
+  public Quantization getQuantization() {
+    return quantization;
+  }
+
+  public void setQuantization(Quantization quantization) {
+    this.quantization = quantization;
+  }
+
+  public GpuSpec getGpu() {
+    return gpu;
+  }
+
+  public void setGpu(GpuSpec gpu) {
+    this.gpu = gpu;
+  }
+
+  public Integer getMaxContextLength() {
+    return maxContextLength;
+  }
+
+  public void setMaxContextLength(Integer maxContextLength) {
+    this.maxContextLength = maxContextLength;
+  }
+
+  public Integer getMaxConcurrentSequences() {
+    return maxConcurrentSequences;
+  }
+
+  public void setMaxConcurrentSequences(Integer maxConcurrentSequences) {
+    this.maxConcurrentSequences = maxConcurrentSequences;
+  }
+
+  public ModesSpec getModes() {
+    return modes;
+  }
+
+  public void setModes(ModesSpec modes) {
+    this.modes = modes;
+  }
+
+  public ScalingSpec getScaling() {
+    return scaling;
+  }
+
+  public void setScaling(ScalingSpec scaling) {
+    this.scaling = scaling;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public List<TenantSpec> getTenants() {
+    return tenants;
+  }
+
+  public void setTenants(List<TenantSpec> tenants) {
+    this.tenants = tenants;
+  }
+
+  public PodTemplateOverrides getTemplate() {
+    return template;
+  }
+
+  public void setTemplate(PodTemplateOverrides template) {
+    this.template = template;
+  }
+}

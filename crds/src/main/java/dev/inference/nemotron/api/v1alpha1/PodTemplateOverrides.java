@@ -1,0 +1,86 @@
+package dev.inference.nemotron.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pod settings merged into the inference pods. The operator owns the rest of the pod (image, GPU
+ * resources, security context, probes) so that every replica stays a valid runtime.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PodTemplateOverrides {
+
+  @JsonPropertyDescription(
+      "Node labels the pods must match, added to the selector the operator derives from gpu.class.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations added to the pods, e.g. for tainted GPU node pools.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("PriorityClass of the pods.")
+  private String priorityClassName;
+
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of the inference container; the nvidia.com/gpu limit"
+          + " comes from gpu.count and is not taken from here.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Annotations added to the pods.")
+  private Map<String, String> annotations;
+
+  @JsonPropertyDescription(
+      "Labels added to the pods; the operator's app.kubernetes.io labels take precedence.")
+  private Map<String, String> labels;
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Map<String, String> getAnnotations() {
+    return annotations;
+  }
+
+  public void setAnnotations(Map<String, String> annotations) {
+    this.annotations = annotations;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+}

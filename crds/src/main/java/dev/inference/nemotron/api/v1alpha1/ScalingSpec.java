@@ -1,0 +1,88 @@
+package dev.inference.nemotron.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Replica bounds, autoscaling targets and who acts on them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.minReplicas <= self.maxReplicas",
+    messageExpression =
+        "'scaling.minReplicas (' + string(self.minReplicas) + ') must not exceed"
+            + " scaling.maxReplicas (' + string(self.maxReplicas) + ')'",
+    message = "scaling.minReplicas must not exceed scaling.maxReplicas")
+public class ScalingSpec {
+
+  @Default("1")
+  @Min(1)
+  @Max(1000)
+  @JsonPropertyDescription(
+      "Fewest replicas; at least 1 because the autoscaler decides on metrics that only running"
+          + " replicas report.")
+  private Integer minReplicas = 1;
+
+  @Default("4")
+  @Min(1)
+  @Max(1000)
+  @JsonPropertyDescription("Most replicas the fleet may grow to.")
+  private Integer maxReplicas = 4;
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "What the builtin autoscaler holds: latency and tokens-per-forward targets.")
+  private ScalingTargets targets = new ScalingTargets();
+
+  @Default("{}")
+  @JsonPropertyDescription("How fast the builtin autoscaler reacts: windows, panic and cooldown.")
+  private ScalingBehavior behavior = new ScalingBehavior();
+
+  @Default("builtin")
+  @JsonPropertyDescription(
+      "builtin: the operator's autoscaler sets replicas from tokens per forward and latency;"
+          + " external: an HPA or KEDA sets spec.replicas through the /scale subresource.")
+  private ScalingActuator actuator = ScalingActuator.BUILTIN;
+
+  public Integer getMinReplicas() {
+    return minReplicas;
+  }
+
+  public void setMinReplicas(Integer minReplicas) {
+    this.minReplicas = minReplicas;
+  }
+
+  public Integer getMaxReplicas() {
+    return maxReplicas;
+  }
+
+  public void setMaxReplicas(Integer maxReplicas) {
+    this.maxReplicas = maxReplicas;
+  }
+
+  public ScalingTargets getTargets() {
+    return targets;
+  }
+
+  public void setTargets(ScalingTargets targets) {
+    this.targets = targets;
+  }
+
+  public ScalingBehavior getBehavior() {
+    return behavior;
+  }
+
+  public void setBehavior(ScalingBehavior behavior) {
+    this.behavior = behavior;
+  }
+
+  public ScalingActuator getActuator() {
+    return actuator;
+  }
+
+  public void setActuator(ScalingActuator actuator) {
+    this.actuator = actuator;
+  }
+}
