@@ -1,0 +1,280 @@
+package dev.inference.nemotron.pod.engine.cpu;
+
+import dev.inference.nemotron.pod.engine.Chunk;
+import dev.inference.nemotron.pod.engine.ForwardPass;
+import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.Logits;
+import dev.inference.nemotron.pod.model.DraftAdapter;
+import dev.inference.nemotron.pod.model.LayerWeights;
+import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.model.ModelWeights;
+import dev.inference.nemotron.pod.model.Tensor;
+import java.util.Optional;
+
+/**
+ * The network of MODEL.md §4 on the CPU. Weights stay in their storage format and are decoded row
+ * by row inside the matmuls; activations are fp32. Thread-safe for forwards on distinct caches.
+ */
+public final class CpuForwardPass implements ForwardPass {
+  private final ModelConfig config;
+  private final ModelWeights weights;
+  private final EngineSettings settings;
+  private final Kernels kernels;
+  private final WorkerPool pool;
+  private final Matmul matmul;
+  private final Attention attention;
+  private final RotaryEmbedding rope;
+  private final float[][] inputNorms; // [layers][H]
+  private final float[][] postAttentionNorms; // [layers][H]
+  private final float[] finalNorm; // [H]
+  private final Optional<DraftProjection> draft;
+
+  /** A forward pass with the tunables of {@link EngineSettings#fromSystemProperties()}. */
+  public CpuForwardPass(ModelConfig config, ModelWeights weights, Optional<DraftAdapter> adapter) {
+    this(config, weights, adapter, EngineSettings.fromSystemProperties());
+  }
+
+  /** A forward pass with explicit tunables (tests compare kernels and thread counts). */
+  public CpuForwardPass(
+      ModelConfig config,
+      ModelWeights weights,
+      Optional<DraftAdapter> adapter,
+      EngineSettings settings) {
+    NetworkShape.check(config, weights);
+    settings.announceOnce();
+    this.config = config;
+    this.weights = weights;
+    this.settings = settings;
+    this.kernels = Kernels.named(settings.kernels());
+    this.pool = WorkerPool.shared(settings.threads());
+    this.matmul = new Matmul(kernels, pool);
+    this.attention =
+        new Attention(
+            config.numAttentionHeads(), config.numKeyValueHeads(), config.headDim(), kernels, pool);
+    this.rope = new RotaryEmbedding(config.rope(), config.headDim());
+    int layers = config.numHiddenLayers();
+    this.inputNorms = new float[layers][];
+    this.postAttentionNorms = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      inputNorms[l] = decodeAll(weights.layers().get(l).inputNorm());
+      postAttentionNorms[l] = decodeAll(weights.layers().get(l).postAttentionNorm());
+    }
+    this.finalNorm = decodeAll(weights.finalNorm());
+    this.draft =
+        adapter.map(
+            a ->
+                new DraftProjection(
+                    a,
+                    weights.layers().stream().map(LayerWeights::oProj).toList(),
+                    settings.draftLora(),
+                    matmul,
+                    kernels));
+  }
+
+  /** The tunables this forward pass runs with. */
+  public EngineSettings settings() {
+    return settings;
+  }
+
+  /** The config the network was built from. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  @Override
+  public int vocabularySize() {
+    return config.vocabSize();
+  }
+
+  @Override
+  public int maskTokenId() {
+    return config.maskTokenId();
+  }
+
+  @Override
+  public boolean hasDraftAdapter() {
+    return draft.isPresent();
+  }
+
+  @Override
+  public CpuKvCache newCache(int capacity) {
+    return new CpuKvCache(config.numHiddenLayers(), config.kvWidth(), capacity);
+  }
+
+  @Override
+  public Logits forward(KvCache kvCache, Chunk chunk) {
+    CpuKvCache cache = requireOwnCache(kvCache);
+    checkChunk(cache, chunk);
+    int n = chunk.length();
+    int past = cache.length();
+    int hidden = config.hiddenSize();
+    int queryWidth = config.queryWidth();
+    int kvWidth = config.kvWidth();
+    int inter = config.intermediateSize();
+    boolean[][] visible = new boolean[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        visible[i][j] = chunk.mask().visible(i, j);
+      }
+    }
+    RotaryEmbedding.Angles angles = rope.angles(chunk.positions());
+    boolean useDraft = chunk.draftAdapter() && draft.isPresent();
+    int[] writes = chunk.writeRows();
+
+    float[] h = new float[n * hidden]; // [n, H] residual stream
+    float[] x = new float[n * hidden]; // [n, H] normed input of a block
+    float[] q = new float[n * queryWidth]; // [n, heads * headDim]
+    float[] k = new float[n * kvWidth]; // [n, kvHeads * headDim]
+    float[] v = new float[n * kvWidth]; // [n, kvHeads * headDim]
+    float[] att = new float[n * queryWidth]; // [n, heads * headDim]
+    float[] delta = new float[n * hidden]; // [n, H] a block's output
+    float[] gate = new float[n * inter]; // [n, I]
+    float[] up = new float[n * inter]; // [n, I]
+
+    // Embedding lookup, no scaling.
+    Tensor embed = weights.embedTokens();
+    int[] tokens = chunk.tokens();
+    for (int r = 0; r < n; r++) {
+      kernels.decode(embed.dtype(), embed.data(), (long) tokens[r] * hidden, h, r * hidden, hidden);
+    }
+
+    for (int l = 0; l < config.numHiddenLayers(); l++) {
+      LayerWeights lw = weights.layers().get(l);
+
+      // Attention block: norm, projections, RoPE (+ llama-4 query scale), GQA, o_proj, residual.
+      rmsNorm(h, inputNorms[l], n, x);
+      matmul.apply(lw.qProj(), x, n, q);
+      matmul.apply(lw.kProj(), x, n, k);
+      matmul.apply(lw.vProj(), x, n, v);
+      for (int r = 0; r < n; r++) {
+        angles.rotate(q, r, config.numAttentionHeads(), true);
+        angles.rotate(k, r, config.numKeyValueHeads(), false);
+      }
+      attention.apply(q, k, v, n, visible, cache.layerKeys(l), cache.layerValues(l), past, att);
+      if (useDraft) {
+        draft.get().apply(l, lw.oProj(), att, n, delta);
+      } else {
+        matmul.apply(lw.oProj(), att, n, delta);
+      }
+      kernels.axpy(1f, delta, 0, h, 0, n * hidden);
+      // Staged beyond the cache's length: invisible to this forward's attention, kept on success.
+      for (int w = 0; w < writes.length; w++) {
+        cache.stage(l, past + w, k, writes[w] * kvWidth, v, writes[w] * kvWidth);
+      }
+
+      // MLP block: norm, SwiGLU, residual.
+      rmsNorm(h, postAttentionNorms[l], n, x);
+      matmul.apply(lw.gateProj(), x, n, gate);
+      matmul.apply(lw.upProj(), x, n, up);
+      pool.forRanges(
+          n * inter,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              float g = gate[i];
+              gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+          });
+      matmul.apply(lw.downProj(), gate, n, delta);
+      kernels.axpy(1f, delta, 0, h, 0, n * hidden);
+    }
+    cache.extendTo(past + writes.length);
+    return logits(h, chunk.logitRows());
+  }
+
+  /** Final norm and diffusion_head, only for the requested rows. */
+  private Logits logits(float[] h, int[] rows) {
+    int hidden = config.hiddenSize();
+    int vocab = config.vocabSize();
+    int m = rows.length;
+    float[] selected = new float[m * hidden]; // [m, H]
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(h, rows[i] * hidden, selected, i * hidden, hidden);
+    }
+    float[] normed = new float[m * hidden]; // [m, H]
+    rmsNorm(selected, finalNorm, m, normed);
+    float[] flat = new float[m * vocab]; // [m, vocab]
+    if (m > 0) {
+      matmul.apply(weights.lmHead(), normed, m, flat);
+    }
+    float[][] values = new float[m][];
+    for (int i = 0; i < m; i++) {
+      values[i] = java.util.Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
+    }
+    return new Logits(rows, values);
+  }
+
+  /** {@code out[r] = in[r] / sqrt(mean(in[r]^2) + eps) * weight}, in fp32, for rows [0, n). */
+  private void rmsNorm(float[] in, float[] weight, int n, float[] out) {
+    int hidden = weight.length;
+    for (int r = 0; r < n; r++) {
+      int o = r * hidden;
+      float meanSquare = kernels.sumOfSquares(in, o, hidden) / hidden;
+      float inv = (float) (1.0 / Math.sqrt(meanSquare + config.rmsNormEps()));
+      for (int i = 0; i < hidden; i++) {
+        out[o + i] = in[o + i] * inv * weight[i];
+      }
+    }
+  }
+
+  private CpuKvCache requireOwnCache(KvCache cache) {
+    if (!(cache instanceof CpuKvCache c)
+        || c.layers() != config.numHiddenLayers()
+        || c.width() != config.kvWidth()) {
+      throw new IllegalArgumentException(
+          "the KV cache was not created by this forward pass's newCache(): " + cache);
+    }
+    return c;
+  }
+
+  /** Rejects bad ids and writes that do not continue the cache, before anything changes. */
+  private void checkChunk(CpuKvCache cache, Chunk chunk) {
+    int[] tokens = chunk.tokens();
+    for (int r = 0; r < tokens.length; r++) {
+      if (tokens[r] < 0 || tokens[r] >= config.vocabSize()) {
+        throw new IllegalArgumentException(
+            "token "
+                + tokens[r]
+                + " at row "
+                + r
+                + " is outside the vocabulary [0, "
+                + config.vocabSize()
+                + ")");
+      }
+    }
+    for (int p : chunk.positions()) {
+      if (p < 0) {
+        throw new IllegalArgumentException("negative position " + p + " in chunk");
+      }
+    }
+    int[] writes = chunk.writeRows();
+    int[] positions = chunk.positions();
+    for (int w = 0; w < writes.length; w++) {
+      int expected = cache.length() + w;
+      if (positions[writes[w]] != expected) {
+        throw new IllegalArgumentException(
+            "written row "
+                + writes[w]
+                + " is at position "
+                + positions[writes[w]]
+                + " but the cache's next free position is "
+                + expected);
+      }
+    }
+    if (cache.length() + writes.length > cache.capacity()) {
+      throw new IllegalArgumentException(
+          "KV cache overflow: "
+              + cache.length()
+              + " cached + "
+              + writes.length
+              + " written positions exceed its capacity "
+              + cache.capacity()
+              + "; create the cache with a larger capacity");
+    }
+  }
+
+  private float[] decodeAll(Tensor t) {
+    float[] out = new float[Math.toIntExact(t.elementCount())];
+    kernels.decode(t.dtype(), t.data(), 0, out, 0, out.length);
+    return out;
+  }
+}

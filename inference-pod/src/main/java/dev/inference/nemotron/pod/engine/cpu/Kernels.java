@@ -1,0 +1,48 @@
+package dev.inference.nemotron.pod.engine.cpu;
+
+import dev.inference.nemotron.pod.model.DType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The numeric primitives the CPU forward pass is built from. Two twins implement it: {@link
+ * ScalarKernels}, the plain-loop reference, and {@link VectorKernels}, the JDK Vector API path; a
+ * test holds them equal on random sizes and offsets. Implementations are stateless and thread-safe.
+ */
+public interface Kernels {
+
+  /** Short name printed with the tunables ({@code scalar} or {@code vector}). */
+  String name();
+
+  /**
+   * Decodes {@code n} consecutive elements of a tensor's little-endian storage, starting at flat
+   * element index {@code first}, into {@code dst[dstOffset ..]}.
+   */
+  void decode(DType dtype, MemorySegment data, long first, float[] dst, int dstOffset, int n);
+
+  /** {@code sum_i a[aOffset + i] * b[bOffset + i]} for i in [0, n). */
+  float dot(float[] a, int aOffset, float[] b, int bOffset, int n);
+
+  /**
+   * One weight row against many input rows: {@code out[outOffset + r * outStride] = dot(w, 0, x, r
+   * * n, n)} for r in [0, rows). Reads {@code w} once for all rows, which is what makes a multi-row
+   * forward cheaper than that many one-row forwards.
+   */
+  void dotRows(float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride);
+
+  /** {@code y[yOffset + i] += a * x[xOffset + i]} for i in [0, n). */
+  void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n);
+
+  /** {@code sum_i x[offset + i]^2} for i in [0, n). */
+  float sumOfSquares(float[] x, int offset, int n);
+
+  /** The kernels named by {@code scalar} or {@code vector}; a clear error for anything else. */
+  static Kernels named(String name) {
+    return switch (name) {
+      case "scalar" -> new ScalarKernels();
+      case "vector" -> new VectorKernels();
+      default ->
+          throw new IllegalArgumentException(
+              "ndd.kernels must be 'scalar' or 'vector', got '" + name + "'");
+    };
+  }
+}

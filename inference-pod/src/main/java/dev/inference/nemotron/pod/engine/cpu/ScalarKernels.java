@@ -1,0 +1,55 @@
+package dev.inference.nemotron.pod.engine.cpu;
+
+import dev.inference.nemotron.pod.model.DType;
+import java.lang.foreign.MemorySegment;
+
+/** The plain-loop reference twin of {@link VectorKernels} (property {@code ndd.kernels=scalar}). */
+public final class ScalarKernels implements Kernels {
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void decode(
+      DType dtype, MemorySegment data, long first, float[] dst, int dstOffset, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOffset + i] = dtype.decode(data, first + i);
+    }
+  }
+
+  @Override
+  public float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += a[aOffset + i] * b[bOffset + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void dotRows(
+      float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride) {
+    for (int r = 0; r < rows; r++) {
+      out[outOffset + r * outStride] = dot(w, 0, x, r * n, n);
+    }
+  }
+
+  @Override
+  public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOffset + i] += a * x[xOffset + i];
+    }
+  }
+
+  @Override
+  public float sumOfSquares(float[] x, int offset, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      float v = x[offset + i];
+      sum += v * v;
+    }
+    return sum;
+  }
+}
