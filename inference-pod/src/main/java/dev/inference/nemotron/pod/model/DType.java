@@ -35,6 +35,31 @@ public enum DType {
     };
   }
 
+  /**
+   * Stores {@code value} as element {@code index} of {@code data}, rounding to the nearest
+   * representable value (ties to even) for the 16-bit formats.
+   */
+  public void encode(MemorySegment data, long index, float value) {
+    switch (this) {
+      case BF16 -> data.set(SHORT_LE, index * 2, bf16Bits(value));
+      case F16 -> data.set(SHORT_LE, index * 2, Float.floatToFloat16(value));
+      case F32 -> data.set(FLOAT_LE, index * 4, value);
+    }
+  }
+
+  /**
+   * The bfloat16 bits nearest to {@code value}, ties to even (what PyTorch's {@code
+   * .to(torch.bfloat16)} does); NaN stays a quiet NaN of the same sign.
+   */
+  public static short bf16Bits(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    if (Float.isNaN(value)) {
+      return (short) ((bits >>> 16) | 0x0040);
+    }
+    int roundingBias = 0x7FFF + ((bits >>> 16) & 1);
+    return (short) ((bits + roundingBias) >>> 16);
+  }
+
   /** Parses a safetensors dtype name; a clear error for the ones we do not read. */
   public static DType fromSafetensors(String name) {
     return switch (name) {

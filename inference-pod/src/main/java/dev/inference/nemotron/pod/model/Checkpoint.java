@@ -1,0 +1,202 @@
+package dev.inference.nemotron.pod.model;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Hugging Face checkpoint directory, opened: the validated {@code config.json}, every tensor of
+ * MODEL.md §3 memory-mapped from {@code model.safetensors} (or its shards) and checked against the
+ * config, and the optional self-speculation draft adapter from {@code linear_spec_lora/}.
+ *
+ * <p>All files share one arena: {@link #close()} unmaps them, after which no tensor of this
+ * checkpoint may be read. Opening reads only headers, so it is fast and its memory cost does not
+ * grow with the model; the operating system pages the weights in as kernels touch them.
+ *
+ * <p>A tensor the network does not use is an error, not a warning: it means the checkpoint
+ * describes a different network than the runtime would compute (a bias, an extra layer, a tied or
+ * renamed head), and serving it anyway would produce confident nonsense. Only Hugging Face's
+ * recomputed RoPE buffers ({@code rotary_emb.inv_freq}) are skipped.
+ */
+public final class Checkpoint implements AutoCloseable {
+  /** The subdirectory holding the draft LoRA for self-speculation. */
+  public static final String DRAFT_ADAPTER_DIR = "linear_spec_lora";
+
+  private final Path directory;
+  private final Arena arena;
+  private final ModelConfig config;
+  private final ModelWeights weights;
+  private final DraftAdapter draftAdapter;
+
+  private Checkpoint(
+      Path directory,
+      Arena arena,
+      ModelConfig config,
+      ModelWeights weights,
+      DraftAdapter draftAdapter) {
+    this.directory = directory;
+    this.arena = arena;
+    this.config = config;
+    this.weights = weights;
+    this.draftAdapter = draftAdapter;
+  }
+
+  /** Opens {@code dir} with its draft adapter, when it has one. */
+  public static Checkpoint open(Path dir) throws IOException {
+    return open(dir, true);
+  }
+
+  /**
+   * Opens {@code dir}; with {@code loadDraftAdapter} false, {@code linear_spec_lora/} is not even
+   * read (the CLI's {@code --lora none}).
+   */
+  public static Checkpoint open(Path dir, boolean loadDraftAdapter) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new CheckpointFormatException(dir + ": not a checkpoint directory (does not exist)");
+    }
+    ModelConfig config = ConfigJson.read(dir.resolve("config.json"));
+    Arena arena = Arena.ofShared();
+    try {
+      ModelWeights weights = weights(TensorStore.open(dir, arena), config);
+      Path loraDir = dir.resolve(DRAFT_ADAPTER_DIR);
+      DraftAdapter adapter =
+          loadDraftAdapter && Files.isDirectory(loraDir)
+              ? DraftAdapterDirectory.read(loraDir, config, arena)
+              : null;
+      return new Checkpoint(dir, arena, config, weights, adapter);
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the weights from {@code store}, checking names, shapes and dtypes against the config.
+   */
+  static ModelWeights weights(TensorStore store, ModelConfig config)
+      throws CheckpointFormatException {
+    List<WeightLayout.Slot> slots = WeightLayout.slots(config);
+    Set<String> expected = new HashSet<>();
+    List<String> missing = new ArrayList<>();
+    for (WeightLayout.Slot slot : slots) {
+      expected.add(slot.name());
+      if (!store.contains(slot.name())) {
+        missing.add(slot.name());
+      }
+    }
+    String where = describe(store);
+    if (!missing.isEmpty()) {
+      throw new CheckpointFormatException(
+          where
+              + ": "
+              + missing.size()
+              + " of the "
+              + slots.size()
+              + " tensors the config implies are missing: "
+              + first(missing));
+    }
+    List<String> unexpected = new ArrayList<>();
+    for (String name : store.names()) {
+      if (!expected.contains(name) && !WeightLayout.isIgnoredBuffer(name)) {
+        unexpected.add(name);
+      }
+    }
+    if (!unexpected.isEmpty()) {
+      throw new CheckpointFormatException(
+          where
+              + ": "
+              + unexpected.size()
+              + " tensor(s) that a "
+              + config.numHiddenLayers()
+              + "-layer Nemotron-Labs-Diffusion network does not use (config.json and the"
+              + " weights disagree?): "
+              + first(unexpected));
+    }
+    Map<String, Tensor> tensors = new HashMap<>();
+    for (WeightLayout.Slot slot : slots) {
+      long[] shape = store.shape(slot.name());
+      if (!Arrays.equals(shape, slot.shape())) {
+        throw new CheckpointFormatException(
+            store.fileOf(slot.name())
+                + ": tensor "
+                + slot.name()
+                + " has shape "
+                + Arrays.toString(shape)
+                + ", expected "
+                + slot.dims()
+                + " from config.json");
+      }
+      tensors.put(slot.name(), store.tensor(slot.name()));
+    }
+    List<LayerWeights> layers = new ArrayList<>();
+    for (int l = 0; l < config.numHiddenLayers(); l++) {
+      layers.add(
+          new LayerWeights(
+              tensors.get(WeightLayout.layerTensor(l, "input_layernorm.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "self_attn.q_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "self_attn.k_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "self_attn.v_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "self_attn.o_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "post_attention_layernorm.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "mlp.gate_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "mlp.up_proj.weight")),
+              tensors.get(WeightLayout.layerTensor(l, "mlp.down_proj.weight"))));
+    }
+    return new ModelWeights(
+        tensors.get("encoder.embed_tokens.weight"),
+        layers,
+        tensors.get("encoder.norm.weight"),
+        tensors.get("diffusion_head.weight"));
+  }
+
+  private static String describe(TensorStore store) {
+    List<SafetensorsFile> files = store.files();
+    if (files.isEmpty()) {
+      return "the weights (an empty weight_map)";
+    }
+    return files.size() == 1
+        ? files.getFirst().file().toString()
+        : files.getFirst().file().getParent() + " (" + files.size() + " safetensors shards)";
+  }
+
+  private static String first(List<String> names) {
+    int shown = Math.min(names.size(), 8);
+    String list = String.join(", ", names.subList(0, shown));
+    return names.size() > shown ? list + ", ... (" + (names.size() - shown) + " more)" : list;
+  }
+
+  /** The checkpoint directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The validated config.json. */
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** Every tensor of the network, slices of the mapped files (valid until {@link #close()}). */
+  public ModelWeights weights() {
+    return weights;
+  }
+
+  /** The draft LoRA, when {@code linear_spec_lora/} exists and was asked for. */
+  public Optional<DraftAdapter> draftAdapter() {
+    return Optional.ofNullable(draftAdapter);
+  }
+
+  /** Unmaps every file; the tensors must not be used afterwards. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

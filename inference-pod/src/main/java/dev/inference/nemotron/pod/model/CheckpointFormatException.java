@@ -1,0 +1,19 @@
+package dev.inference.nemotron.pod.model;
+
+import java.io.IOException;
+
+/**
+ * A checkpoint file that cannot be used as it is: malformed, truncated, or not matching the model's
+ * config. The message names the file, the field or tensor, and what was expected.
+ */
+public final class CheckpointFormatException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  public CheckpointFormatException(String message) {
+    super(message);
+  }
+
+  public CheckpointFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

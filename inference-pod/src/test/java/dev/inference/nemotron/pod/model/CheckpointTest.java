@@ -1,0 +1,194 @@
+package dev.inference.nemotron.pod.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+  @TempDir Path dir;
+
+  /** 2 layers, H 16, 4 heads of 8 (queryWidth 32 != H), 2 kv heads, I 24, vocab 40. */
+  static ModelConfig smallConfig() {
+    return new ModelConfig(
+        16,
+        2,
+        24,
+        4,
+        2,
+        8,
+        40,
+        1e-5,
+        256,
+        3,
+        32,
+        List.of(2),
+        1,
+        new RopeParameters("yarn", 10000, 4, 64, 32, 1, 1, 1, 0.1));
+  }
+
+  @Test
+  void opensAGeneratedCheckpointAndExposesEveryTensorWithItsShape() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.BF16, 7, 1, 0, dir);
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.config()).isEqualTo(config);
+      assertThat(c.directory()).isEqualTo(dir);
+      assertThat(c.draftAdapter()).isEmpty();
+      ModelWeights w = c.weights();
+      assertThat(w.embedTokens().shape()).containsExactly(40, 16);
+      assertThat(w.lmHead().shape()).containsExactly(40, 16);
+      assertThat(w.finalNorm().shape()).containsExactly(16);
+      assertThat(w.layers()).hasSize(2);
+      LayerWeights l1 = w.layers().get(1);
+      assertThat(l1.qProj().name()).isEqualTo("encoder.layers.1.self_attn.q_proj.weight");
+      assertThat(l1.qProj().shape()).containsExactly(32, 16);
+      assertThat(l1.kProj().shape()).containsExactly(16, 16);
+      assertThat(l1.vProj().shape()).containsExactly(16, 16);
+      assertThat(l1.oProj().shape()).containsExactly(16, 32);
+      assertThat(l1.gateProj().shape()).containsExactly(24, 16);
+      assertThat(l1.upProj().shape()).containsExactly(24, 16);
+      assertThat(l1.downProj().shape()).containsExactly(16, 24);
+      assertThat(l1.inputNorm().dtype()).isEqualTo(DType.BF16);
+      // Norms near 1, projections scaled by 1/sqrt(fan_in): not degenerate, not exploding.
+      assertThat(l1.postAttentionNorm().get(5)).isBetween(0.85f, 1.15f);
+      double sumSquares = 0;
+      for (long i = 0; i < l1.downProj().elementCount(); i++) {
+        sumSquares += l1.downProj().get(i) * l1.downProj().get(i);
+      }
+      double std = Math.sqrt(sumSquares / l1.downProj().elementCount());
+      assertThat(std).isBetween(0.8 / Math.sqrt(24), 1.2 / Math.sqrt(24));
+    }
+  }
+
+  @Test
+  void shardedAndSingleFileCheckpointsHoldTheSameWeights() throws Exception {
+    ModelConfig config = smallConfig();
+    Path single = dir.resolve("single");
+    Path sharded = dir.resolve("sharded");
+    RandomWeights.write(config, DType.F16, 11, 1, 0, single);
+    RandomWeights.Written written = RandomWeights.write(config, DType.F16, 11, 3, 0, sharded);
+    assertThat(written.files())
+        .extracting(p -> p.getFileName().toString())
+        .contains(
+            "model-00001-of-00003.safetensors",
+            "model-00003-of-00003.safetensors",
+            "model.safetensors.index.json");
+    try (Checkpoint a = Checkpoint.open(single);
+        Checkpoint b = Checkpoint.open(sharded)) {
+      Tensor x = a.weights().layers().get(1).downProj();
+      Tensor y = b.weights().layers().get(1).downProj();
+      assertThat(y.data().mismatch(x.data())).isEqualTo(-1);
+      assertThat(b.weights().lmHead().data().mismatch(a.weights().lmHead().data())).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void reportsEveryMissingTensorNamingTheFile() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.F32, 1, 1, 0, dir);
+    Path file = dir.resolve("model.safetensors");
+    rewriteWithout(file, "encoder.layers.1.mlp.up_proj.weight", "diffusion_head.weight");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessage(
+            file
+                + ": 2 of the 21 tensors the config implies are missing: "
+                + "encoder.layers.1.mlp.up_proj.weight, diffusion_head.weight");
+  }
+
+  @Test
+  void rejectsAShapeThatDisagreesWithTheConfig() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.F32, 1, 1, 0, dir);
+    // The same weights read with one kv head instead of two: k_proj should be [8, 16].
+    ModelConfig oneKvHead =
+        new ModelConfig(16, 2, 24, 4, 1, 8, 40, 1e-5, 256, 3, 32, List.of(2), 1, config.rope());
+    Files.writeString(dir.resolve("config.json"), ConfigJson.toJson(oneKvHead));
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            dir.resolve("model.safetensors")
+                + ": tensor encoder.layers.0.self_attn.k_proj.weight has shape [16, 16], expected"
+                + " [num_key_value_heads*head_dim=8, hidden_size=16] from config.json");
+  }
+
+  @Test
+  void rejectsAnUnexpectedTensorButIgnoresRotaryBuffers() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.F32, 1, 1, 0, dir);
+    Path file = dir.resolve("model.safetensors");
+    addTensors(file, "encoder.layers.0.rotary_emb.inv_freq");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.weights().layers()).hasSize(2);
+    }
+    addTensors(file, "encoder.layers.0.self_attn.q_proj.bias");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessageStartingWith(file + ": 1 tensor(s) that a 2-layer Nemotron-Labs-Diffusion")
+        .hasMessageEndingWith("encoder.layers.0.self_attn.q_proj.bias");
+  }
+
+  @Test
+  void rejectsAShardedCheckpointWithAMissingShardOrTensor() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.BF16, 1, 2, 0, dir);
+    Path index = dir.resolve("model.safetensors.index.json");
+    Path shard2 = dir.resolve("model-00002-of-00002.safetensors");
+    rewriteWithout(shard2, "encoder.norm.weight");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            index
+                + " lists tensor encoder.norm.weight in model-00002-of-00002.safetensors, but "
+                + shard2
+                + " has no such tensor");
+    Files.delete(shard2);
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessageStartingWith(index + ": shard model-00002-of-00002.safetensors (holding ")
+        .hasMessageEndingWith(") does not exist");
+  }
+
+  @Test
+  void namesTheMissingPiecesOfADirectory() throws Exception {
+    assertThatThrownBy(() -> Checkpoint.open(dir.resolve("nope")))
+        .hasMessage(dir.resolve("nope") + ": not a checkpoint directory (does not exist)");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(dir.resolve("config.json") + ": not found (a checkpoint needs config.json)");
+    Files.writeString(dir.resolve("config.json"), ConfigJson.toJson(smallConfig()));
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            dir + ": no weights: expected model.safetensors or model.safetensors.index.json");
+  }
+
+  /** Rewrites a safetensors file keeping every tensor but {@code dropped}. */
+  static void rewriteWithout(Path file, String... dropped) throws Exception {
+    rewrite(file, List.of(dropped), List.of());
+  }
+
+  /** Rewrites a safetensors file with extra small F32 tensors. */
+  static void addTensors(Path file, String... added) throws Exception {
+    rewrite(file, List.of(), List.of(added));
+  }
+
+  private static void rewrite(Path file, List<String> dropped, List<String> added)
+      throws Exception {
+    Path copy = file.resolveSibling(file.getFileName() + ".new");
+    try (Arena arena = Arena.ofConfined()) {
+      SafetensorsFile f = SafetensorsFile.map(file, arena);
+      SafetensorsWriter writer = new SafetensorsWriter();
+      for (String name : f.names()) {
+        if (!dropped.contains(name)) {
+          writer.add(f.tensor(name));
+        }
+      }
+      for (String name : added) {
+        writer.add(name, DType.F32, new float[] {1, 2}, 2);
+      }
+      writer.write(copy);
+    }
+    Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+}
