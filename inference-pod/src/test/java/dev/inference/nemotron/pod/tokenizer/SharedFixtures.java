@@ -1,11 +1,30 @@
 package dev.inference.nemotron.pod.tokenizer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The shared fixtures folder; a missing folder fails the test instead of skipping it. */
 final class SharedFixtures {
+  private static final Map<String, Tokenizer> LOADED = new ConcurrentHashMap<>();
+
   private SharedFixtures() {}
+
+  /** The fixture tokenizer, loaded once per test JVM (the files are 10 MB each). */
+  static Tokenizer loaded(String name) {
+    return LOADED.computeIfAbsent(
+        name,
+        n -> {
+          try {
+            return Tokenizer.load(tokenizer(n));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
 
   /** The directory of one fixture tokenizer ({@code qwen3}, {@code gpt4o}). */
   static Path tokenizer(String name) {

@@ -29,7 +29,7 @@ class TokenizerParityTest {
 
   private static void assertParity(String fixture, long seed) throws Exception {
     Path dir = SharedFixtures.tokenizer(fixture);
-    Tokenizer ours = Tokenizer.load(dir);
+    Tokenizer ours = SharedFixtures.loaded(fixture);
     List<String> corpus = ParityCorpus.generate(seed, STRINGS);
     List<String> mismatches = new ArrayList<>();
     int roundTrips = 0;
