@@ -1,0 +1,138 @@
+package dev.inference.nemotron.pod.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inference.nemotron.pod.model.DType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every vector kernel against its scalar twin, on random sizes (most not a multiple of the vector
+ * length) and random offsets.
+ */
+class KernelsTest {
+  private static final Kernels SCALAR = new ScalarKernels();
+  private static final Kernels VECTOR = new VectorKernels();
+  private final Random random = new Random(42);
+
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void vectorDecodeEqualsScalarDecodeBitForBit(DType dtype) {
+    for (int trial = 0; trial < 200; trial++) {
+      int elements = 1 + random.nextInt(300);
+      // A byte-array segment at an odd byte offset: safetensors data need not be aligned.
+      int skew = random.nextInt(3);
+      MemorySegment data = randomStorage(dtype, elements, skew);
+      long first = random.nextInt(elements);
+      int n = (int) (elements - first);
+      int dstOffset = random.nextInt(5);
+      float[] expected = new float[dstOffset + n];
+      float[] actual = new float[dstOffset + n];
+      SCALAR.decode(dtype, data, first, expected, dstOffset, n);
+      VECTOR.decode(dtype, data, first, actual, dstOffset, n);
+      assertThat(actual).as("%s n=%d first=%d", dtype, n, first).containsExactly(expected);
+    }
+  }
+
+  @Test
+  void scalarDecodeReadsLittleEndianBf16AsTheHighHalfOfAFloat() {
+    MemorySegment data = MemorySegment.ofArray(new byte[] {(byte) 0xC0, 0x3F, 0x00, (byte) 0xC0});
+    float[] out = new float[2];
+    VECTOR.decode(DType.BF16, data, 0, out, 0, 2);
+    assertThat(out).containsExactly(1.5f, -2.0f);
+  }
+
+  @RepeatedTest(20)
+  void dotMatchesScalar() {
+    int n = 1 + random.nextInt(600);
+    int aOffset = random.nextInt(9);
+    int bOffset = random.nextInt(9);
+    float[] a = randomFloats(aOffset + n);
+    float[] b = randomFloats(bOffset + n);
+    float expected = SCALAR.dot(a, aOffset, b, bOffset, n);
+    assertThat(VECTOR.dot(a, aOffset, b, bOffset, n)).isCloseTo(expected, within(n));
+  }
+
+  @RepeatedTest(20)
+  void dotRowsMatchesScalar() {
+    int n = 1 + random.nextInt(300);
+    int rows = 1 + random.nextInt(11);
+    int outStride = 1 + random.nextInt(4);
+    int outOffset = random.nextInt(outStride);
+    float[] w = randomFloats(n);
+    float[] x = randomFloats(rows * n);
+    float[] expected = new float[outOffset + rows * outStride];
+    float[] actual = new float[outOffset + rows * outStride];
+    SCALAR.dotRows(w, x, rows, n, expected, outOffset, outStride);
+    VECTOR.dotRows(w, x, rows, n, actual, outOffset, outStride);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i])
+          .as("rows=%d n=%d index %d", rows, n, i)
+          .isCloseTo(expected[i], within(n));
+    }
+  }
+
+  @RepeatedTest(20)
+  void axpyMatchesScalar() {
+    int n = 1 + random.nextInt(300);
+    int xOffset = random.nextInt(9);
+    int yOffset = random.nextInt(9);
+    float a = random.nextFloat() * 4 - 2;
+    float[] x = randomFloats(xOffset + n);
+    float[] expected = randomFloats(yOffset + n + 3);
+    float[] actual = expected.clone();
+    SCALAR.axpy(a, x, xOffset, expected, yOffset, n);
+    VECTOR.axpy(a, x, xOffset, actual, yOffset, n);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @RepeatedTest(20)
+  void sumOfSquaresMatchesScalar() {
+    int n = 1 + random.nextInt(600);
+    int offset = random.nextInt(9);
+    float[] x = randomFloats(offset + n);
+    float expected = SCALAR.sumOfSquares(x, offset, n);
+    assertThat(VECTOR.sumOfSquares(x, offset, n)).isCloseTo(expected, within(n));
+  }
+
+  /** Summation order differs between the twins: allow a few ulps per term. */
+  private static org.assertj.core.data.Offset<Float> within(int n) {
+    return org.assertj.core.data.Offset.offset(1e-6f * n + 1e-6f);
+  }
+
+  private float[] randomFloats(int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = random.nextFloat() * 2 - 1;
+    }
+    return out;
+  }
+
+  private MemorySegment randomStorage(DType dtype, int elements, int skew) {
+    byte[] bytes = new byte[skew + elements * dtype.bytes()];
+    MemorySegment all = MemorySegment.ofArray(bytes);
+    MemorySegment data = all.asSlice(skew, (long) elements * dtype.bytes());
+    for (int i = 0; i < elements; i++) {
+      float f = (float) random.nextGaussian() * 3;
+      switch (dtype) {
+        case BF16 -> data.set(SHORT_LE, 2L * i, (short) (Float.floatToRawIntBits(f) >>> 16));
+        case F16 -> data.set(SHORT_LE, 2L * i, Float.floatToFloat16(f));
+        case F32 -> data.set(FLOAT_LE, 4L * i, f);
+      }
+    }
+    return data;
+  }
+
+  private static final ValueLayout.OfShort SHORT_LE =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat FLOAT_LE =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+}
