@@ -1,0 +1,37 @@
+package dev.inference.nemotron.pod.decode;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The decoding modes of MODEL.md §6, with the names the CLI and API use. */
+public enum DecodingMode {
+  AUTOREGRESSIVE("ar"),
+  DIFFUSION("diffusion"),
+  LINEAR_SPEC("linear-spec"),
+  QUADRATIC_SPEC("quadratic-spec");
+
+  private final String cliName;
+
+  DecodingMode(String cliName) {
+    this.cliName = cliName;
+  }
+
+  /** The external name ({@code ar}, {@code diffusion}, {@code linear-spec}, ...). */
+  public String cliName() {
+    return cliName;
+  }
+
+  /** The mode named {@code name}; a clear error listing the valid names otherwise. */
+  public static DecodingMode parse(String name) {
+    for (DecodingMode m : values()) {
+      if (m.cliName.equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown decoding mode '"
+            + name
+            + "': expected one of "
+            + Arrays.stream(values()).map(DecodingMode::cliName).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,161 @@
+package dev.inference.nemotron.pod.decode;
+
+import dev.inference.nemotron.pod.engine.AttentionMask;
+import dev.inference.nemotron.pod.engine.Chunk;
+import dev.inference.nemotron.pod.engine.ForwardPass;
+import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.Logits;
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * Quadratic self-speculation (MODEL.md §6.4): one forward per round verifies the current draft and
+ * drafts the next block for every possible acceptance length.
+ *
+ * <p>A round at cache length {@code L0} holds {@code draft[0..B-1]} ({@code draft[0]} is the last
+ * emitted token, the rest drafts for positions {@code L0+1 ..}). Its chunk is B sub-blocks {@code
+ * [draft[j], M x B]}, B*(B+1) rows: the chain row of sub-block j holds {@code draft[j]} at position
+ * {@code L0+j} and sees the chain rows 0..j (CAUSAL over the chain: these rows are exactly the
+ * verify rows of §6.3, and only their K/V are written); its B mask rows sit at positions {@code
+ * L0+j+1 .. L0+j+B} and see the chain rows 0..j and every row of their own sub-block (BIDIRECTIONAL
+ * inside it). Chain row j's logits verify {@code draft[j+1]}; acceptance is as in §6.3 ({@link
+ * Speculation}). With acceptance length {@code acc} the next token {@code next} = verified[acc-1]
+ * sits at position {@code L0+acc}, and sub-block {@code acc-1}, which saw exactly the accepted
+ * chain, drafted positions {@code L0+acc .. L0+acc+B-1}: its masks at {@code L0+acc+1 ..} give the
+ * next draft (the mask at {@code L0+acc} is superseded by the verifier's bonus token).
+ *
+ * <p>The first draft comes from the prefill itself, which is the same construction with the prompt
+ * as the chain: {@code [prompt, M x B]}, prompt rows CAUSAL and written, the B masks at the
+ * positions after the prompt seeing the whole prompt and each other. It stays one forward (with B
+ * extra rows), so a request costs 1 + rounds forwards and a perfect drafter yields B tokens per
+ * forward from the first round on.
+ *
+ * <p>The draft adapter stays off: {@link Chunk#draftAdapter()} switches a whole forward, and the
+ * chain rows must be computed exactly as causal verify rows. The masks therefore draft with the
+ * base weights, which can only lower acceptance, never change the output.
+ */
+public final class QuadraticSpecDecoder implements Decoder {
+  private final int blockSize;
+
+  /**
+   * @param blockSize B, at least 2: one round verifies B - 1 drafts
+   */
+  public QuadraticSpecDecoder(int blockSize) {
+    if (blockSize < 2) {
+      throw new IllegalArgumentException(
+          "self-speculation block size must be >= 2, got " + blockSize);
+    }
+    this.blockSize = blockSize;
+  }
+
+  @Override
+  public DecodingMode mode() {
+    return DecodingMode.QUADRATIC_SPEC;
+  }
+
+  @Override
+  public int cacheCapacity(int promptTokens, int maxTokens) {
+    return promptTokens + maxTokens + blockSize;
+  }
+
+  @Override
+  public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
+    Generation g = new Generation(this, model, cache, request);
+    Speculation speculation = new Speculation();
+    int b = blockSize;
+    int p = g.prompt.length;
+    int nextPosition = cache.length() + p;
+    Logits prefill = g.forward(prefillChunk(g, cache.length()));
+    int[] draft = new int[b];
+    draft[0] = g.pick(prefill.row(p - 1), nextPosition);
+    if (g.emission.emit(draft[0])) {
+      return speculation.result(mode(), g);
+    }
+    for (int i = 1; i < b; i++) {
+      draft[i] = g.pick(prefill.row(p + i), nextPosition + i);
+    }
+    while (true) {
+      int start = cache.length();
+      Logits round = g.forward(roundChunk(g, draft, start));
+      int[] verified = new int[b];
+      for (int j = 0; j < b; j++) {
+        verified[j] = g.pick(round.row(chainRow(j)), start + j + 1);
+      }
+      int acc = speculation.settle(g, start, draft, verified);
+      if (g.emission.done()) {
+        return speculation.result(mode(), g);
+      }
+      int j = acc - 1;
+      int[] nextDraft = new int[b];
+      nextDraft[0] = verified[j];
+      for (int i = 1; i < b; i++) {
+        nextDraft[i] = g.pick(round.row(chainRow(j) + i + 1), start + acc + i);
+      }
+      draft = nextDraft;
+    }
+  }
+
+  /** {@code [prompt, M x B]}: the prompt CAUSAL and written, the masks drafting after it. */
+  private Chunk prefillChunk(Generation g, int start) {
+    int p = g.prompt.length;
+    int n = p + blockSize;
+    int[] tokens = Arrays.copyOf(g.prompt, n);
+    Arrays.fill(tokens, p, n, g.mask);
+    BitSet[] visible = new BitSet[n];
+    for (int i = 0; i < n; i++) {
+      visible[i] = new BitSet(n);
+      visible[i].set(0, i < p ? i + 1 : n);
+    }
+    int[] logitRows = new int[blockSize];
+    logitRows[0] = p - 1;
+    for (int i = 1; i < blockSize; i++) {
+      logitRows[i] = p + i;
+    }
+    return new Chunk(
+        tokens,
+        Generation.positions(start, n),
+        AttentionMask.perRow(visible),
+        Chunk.allRows(p),
+        logitRows,
+        false);
+  }
+
+  /** The B sub-blocks {@code [draft[j], M x B]} of one round; only the chain is written. */
+  private Chunk roundChunk(Generation g, int[] draft, int start) {
+    int b = blockSize;
+    int n = b * (b + 1);
+    int[] tokens = new int[n];
+    int[] positions = new int[n];
+    BitSet[] visible = new BitSet[n];
+    int[] chain = new int[b];
+    // Logits: the chain rows (verify) and the masks that can become the next draft (offset 2..B).
+    int[] logitRows = new int[b * b];
+    int l = 0;
+    for (int j = 0; j < b; j++) {
+      int row = chainRow(j);
+      chain[j] = row;
+      BitSet chainPrefix = new BitSet(n);
+      for (int k = 0; k <= j; k++) {
+        chainPrefix.set(chainRow(k));
+      }
+      tokens[row] = draft[j];
+      positions[row] = start + j;
+      visible[row] = chainPrefix;
+      logitRows[l++] = row;
+      for (int k = 1; k <= b; k++) {
+        tokens[row + k] = g.mask;
+        positions[row + k] = start + j + k;
+        visible[row + k] = (BitSet) chainPrefix.clone();
+        visible[row + k].set(row + 1, row + b + 1);
+        if (k >= 2) {
+          logitRows[l++] = row + k;
+        }
+      }
+    }
+    return new Chunk(tokens, positions, AttentionMask.perRow(visible), chain, logitRows, false);
+  }
+
+  private int chainRow(int j) {
+    return j * (blockSize + 1);
+  }
+}
