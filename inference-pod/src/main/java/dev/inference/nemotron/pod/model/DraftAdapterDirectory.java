@@ -115,18 +115,9 @@ public final class DraftAdapterDirectory {
     List<Tensor> loraB = new ArrayList<>();
     for (int l = 0; l < layers; l++) {
       loraA.add(
-          tensor(
-              weights,
-              names[0][l],
-              l,
-              'A',
-              rank,
-              "r=" + rank,
-              config.queryWidth(),
-              "heads*head_dim"));
+          tensor(weights, names[0][l], l, 'A', rank, "r", config.queryWidth(), "heads*head_dim"));
       loraB.add(
-          tensor(
-              weights, names[1][l], l, 'B', config.hiddenSize(), "hidden_size", rank, "r=" + rank));
+          tensor(weights, names[1][l], l, 'B', config.hiddenSize(), "hidden_size", rank, "r"));
     }
     return new DraftAdapter(scale, rank, loraA, loraB);
   }
