@@ -56,7 +56,7 @@ final class Admission {
   static ObjectNode with(ObjectNode object, String pointer, String yaml) {
     int slash = pointer.lastIndexOf('/');
     JsonNode parent = object;
-    for (String segment : pointer.substring(1, slash).split("/")) {
+    for (String segment : pointer.substring(0, slash).split("/")) {
       if (segment.isEmpty()) {
         continue;
       }

@@ -63,6 +63,29 @@ class ValidationRulesTest {
   }
 
   @Test
+  void acceptsAMinimalSpecAndFillsInValidDefaults() {
+    ObjectNode cr =
+        with(
+            GeneratedCrd.YAML.createObjectNode(),
+            "/spec",
+            "{model: {size: 3B, source: {uri: 'hf://nvidia/Nemotron-Labs-Diffusion-3B'}},"
+                + " gpu: {class: L4, count: 1}}");
+    Admission.Result result = admit(cr);
+    assertThat(result.schemaErrors()).isEmpty();
+    assertThat(result.ruleViolations()).isEmpty();
+    JsonNode spec = result.defaulted().get("spec");
+    assertThat(spec.at("/quantization").asText()).isEqualTo("bf16");
+    assertThat(spec.at("/model/variant").asText()).isEqualTo("instruct");
+    assertThat(spec.at("/modes/mix/selfSpeculation").asInt()).isEqualTo(100);
+    assertThat(spec.at("/modes/mix/autoregressive").asInt()).isZero();
+    assertThat(spec.at("/modes/selfSpeculation/variant").asText()).isEqualTo("linear");
+    assertThat(spec.at("/scaling/minReplicas").asInt()).isEqualTo(1);
+    assertThat(spec.at("/scaling/behavior/stabilizationSeconds").asInt()).isEqualTo(180);
+    assertThat(spec.at("/scaling/actuator").asText()).isEqualTo("builtin");
+    assertThat(spec.has("replicas")).isFalse();
+  }
+
+  @Test
   void acceptsTheDesignDocumentsDeployment() {
     assertAccepted(example("h100-8b.yaml"));
   }
