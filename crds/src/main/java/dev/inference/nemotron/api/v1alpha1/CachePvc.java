@@ -3,12 +3,14 @@ package dev.inference.nemotron.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /** The weight cache's PersistentVolumeClaim. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CachePvc {
 
+  @Size(max = 253)
   @JsonPropertyDescription(
       "StorageClass of the claim; it must allow ReadOnlyMany or ReadWriteMany when replicas run on"
           + " several nodes. Absent: the cluster's default StorageClass.")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Location of a checkpoint and the credentials to fetch it. */
@@ -31,6 +32,7 @@ public class ModelSource {
           + "|file:///[^\\s]*)$";
 
   @Required
+  @Size(max = 2048)
   @Pattern(URI_PATTERN)
   @JsonPropertyDescription(
       "Checkpoint location: hf://<org>/<repo> (Hugging Face Hub), pvc://<claim>[/<path>] (a"
@@ -39,10 +41,12 @@ public class ModelSource {
           + " file:///<path> (a path already on the node, for tests and single-node setups).")
   private String uri;
 
+  @Size(min = 1, max = 255)
   @JsonPropertyDescription(
       "Git revision (branch, tag or commit) of an hf:// repository. Absent: main.")
   private String revision;
 
+  @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription(
       "Name of a Secret in this namespace with download credentials, exposed to the download as"

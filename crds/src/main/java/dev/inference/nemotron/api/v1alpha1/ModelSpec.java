@@ -6,6 +6,7 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Which checkpoint to serve and where its files come from. */
@@ -38,6 +39,7 @@ public class ModelSpec {
           + " Absent: each replica downloads into an emptyDir.")
   private ModelCache cache;
 
+  @Size(max = 255)
   @Pattern("^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
   @JsonPropertyDescription(
       "Folder inside the checkpoint holding the LoRA adapter that self-speculation drafts with,"

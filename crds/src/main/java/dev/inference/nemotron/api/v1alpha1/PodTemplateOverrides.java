@@ -2,6 +2,7 @@ package dev.inference.nemotron.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -21,6 +22,7 @@ public class PodTemplateOverrides {
   @JsonPropertyDescription("Tolerations added to the pods, e.g. for tainted GPU node pools.")
   private List<Toleration> tolerations;
 
+  @Size(max = 253)
   @JsonPropertyDescription("PriorityClass of the pods.")
   private String priorityClassName;
 

@@ -15,6 +15,7 @@ class SchemaValidationTest {
   @ParameterizedTest(name = "{0} = {1} is refused: {2}")
   @CsvSource(
       delimiter = '|',
+      quoteCharacter = '"',
       textBlock =
           """
           /spec/model/size                        | 7B                                   | is not one of
@@ -34,6 +35,7 @@ class SchemaValidationTest {
           /spec/scaling/actuator                  | hpa                                  | is not one of
           /spec/tenants                           | [{name: Search, apiKeySecretRef: {name: k}}] | does not match
           /spec/tenants                           | [{name: search}]                     | required
+          /spec/model/source/revision             | "''"                                 | shorter than 1
           /spec/model/revison                     | main                                 | unknown field
           /spec/model/source                      | {revision: main}                     | .spec.model.source.uri: required
           """)
