@@ -10,7 +10,7 @@ public final class Ndd {
 
   /** Every sub-command, in the order {@code ndd help} lists them. */
   static List<Command> commands() {
-    return List.of(new TokenizeCommand(), new DetokenizeCommand());
+    return List.of(new TokenizeCommand(), new DetokenizeCommand(), new TinyCheckpointCommand());
   }
 
   private Ndd() {}

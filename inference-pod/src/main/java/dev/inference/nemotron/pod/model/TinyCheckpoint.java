@@ -1,0 +1,87 @@
+package dev.inference.nemotron.pod.model;
+
+import dev.inference.nemotron.pod.tokenizer.TinyTokenizerFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates a complete checkpoint directory in the real on-disk format (config.json, safetensors,
+ * tokenizer files, optionally the draft adapter) with seeded random weights: the test bed for every
+ * part of the runtime without downloading 17 GB, and, at ~1B parameters, a benchmark input.
+ */
+public final class TinyCheckpoint {
+
+  /**
+   * What was written.
+   *
+   * @param dir the checkpoint directory
+   * @param config the model's config, as written to config.json
+   * @param parameters parameters of the network (without the adapter)
+   * @param bytes total size of the files written
+   * @param files every file written
+   */
+  public record Written(
+      Path dir, ModelConfig config, long parameters, long bytes, List<Path> files) {
+    public Written {
+      files = List.copyOf(files);
+    }
+  }
+
+  private TinyCheckpoint() {}
+
+  /** Writes the checkpoint of {@code spec} into {@code dir} (created; existing files replaced). */
+  public static Written write(TinyCheckpointSpec spec, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    TinyTokenizerFiles.Ids ids;
+    if (spec.tokenizer() == null) {
+      try {
+        ids = TinyTokenizerFiles.write(dir, spec.vocab());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            e.getMessage() + "; for a larger vocabulary copy a real tokenizer (--tokenizer DIR)",
+            e);
+      }
+      files.add(dir.resolve("tokenizer.json"));
+      files.add(dir.resolve("tokenizer_config.json"));
+    } else {
+      ids = TokenizerCopy.copy(spec.tokenizer(), dir, files);
+    }
+    ModelConfig config =
+        new ModelConfig(
+            spec.hidden(),
+            spec.layers(),
+            spec.intermediate(),
+            spec.heads(),
+            spec.kvHeads(),
+            spec.headDim(),
+            ids.vocabularySize(),
+            1e-5,
+            spec.maxPositions(),
+            ids.mask(),
+            32,
+            List.of(ids.eos()),
+            ids.bos(),
+            new RopeParameters(
+                "yarn",
+                spec.ropeTheta(),
+                spec.ropeFactor(),
+                spec.originalMaxPositions(),
+                32,
+                1,
+                1,
+                1,
+                0.1));
+    long bytes = 0;
+    for (Path f : files) {
+      bytes += Files.size(f);
+    }
+    RandomWeights.Written weights =
+        RandomWeights.write(config, spec.dtype(), spec.seed(), spec.shards(), spec.loraRank(), dir);
+    files.addAll(weights.files());
+    return new Written(dir, config, weights.parameters(), bytes + weights.bytes(), files);
+  }
+}
