@@ -1,0 +1,277 @@
+package dev.inference.nemotron.operator;
+
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
+import dev.inference.nemotron.operator.config.OperatorSettings;
+import dev.inference.nemotron.operator.dependent.ConfigMapDependent;
+import dev.inference.nemotron.operator.dependent.DeploymentDependent;
+import dev.inference.nemotron.operator.dependent.DisruptionBudgetDependent;
+import dev.inference.nemotron.operator.dependent.FetchJobDependent;
+import dev.inference.nemotron.operator.dependent.FleetContext;
+import dev.inference.nemotron.operator.dependent.NetworkPolicyDependent;
+import dev.inference.nemotron.operator.dependent.PrometheusOperatorInstalled;
+import dev.inference.nemotron.operator.dependent.ServiceAccountDependent;
+import dev.inference.nemotron.operator.dependent.ServiceDependent;
+import dev.inference.nemotron.operator.dependent.ServiceMonitorDependent;
+import dev.inference.nemotron.operator.dependent.WeightCacheConfigured;
+import dev.inference.nemotron.operator.dependent.WeightCacheDependent;
+import dev.inference.nemotron.operator.desired.DesiredDeployment;
+import dev.inference.nemotron.operator.desired.DesiredFetchJob;
+import dev.inference.nemotron.operator.desired.Fleet;
+import dev.inference.nemotron.operator.metrics.ReconcileMetrics;
+import dev.inference.nemotron.operator.metrics.ReconcileMetrics.Outcome;
+import dev.inference.nemotron.operator.sizing.MemoryEstimate;
+import dev.inference.nemotron.operator.sizing.ModelSizing;
+import dev.inference.nemotron.operator.spec.ModelSourceUri;
+import dev.inference.nemotron.operator.spec.ReplicaPolicy;
+import dev.inference.nemotron.operator.spec.SpecDiff;
+import dev.inference.nemotron.operator.spec.SpecSizing;
+import dev.inference.nemotron.operator.spec.SpecValidation;
+import dev.inference.nemotron.operator.status.FleetEvents;
+import dev.inference.nemotron.operator.status.FleetObservation;
+import dev.inference.nemotron.operator.status.FleetObservation.Rejection;
+import dev.inference.nemotron.operator.status.StatusAggregator;
+import dev.inference.nemotron.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.micrometer.core.instrument.Timer;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles a {@link NemotronDiffusionDeployment}: validates and sizes the spec, and only when it
+ * is accepted runs the workflow of dependents (one per Kubernetes object); then aggregates the
+ * status from what the children report. A rejected spec never touches the children, so running pods
+ * keep serving the last accepted spec. The operator writes status, never the spec.
+ */
+@ControllerConfiguration(name = NemotronDiffusionReconciler.NAME)
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "service-account", type = ServiceAccountDependent.class),
+      @Dependent(name = "runtime-config", type = ConfigMapDependent.class),
+      @Dependent(
+          name = "weight-cache",
+          type = WeightCacheDependent.class,
+          reconcilePrecondition = WeightCacheConfigured.class),
+      @Dependent(
+          name = "fetch-job",
+          type = FetchJobDependent.class,
+          reconcilePrecondition = WeightCacheConfigured.class,
+          dependsOn = {"weight-cache", "service-account"}),
+      @Dependent(
+          name = "deployment",
+          type = DeploymentDependent.class,
+          dependsOn = {"runtime-config", "service-account"}),
+      @Dependent(name = "service", type = ServiceDependent.class),
+      @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
+      @Dependent(name = "network-policy", type = NetworkPolicyDependent.class),
+      @Dependent(
+          name = "service-monitor",
+          type = ServiceMonitorDependent.class,
+          activationCondition = PrometheusOperatorInstalled.class)
+    })
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
+@RBACRule(
+    apiGroups = "apiextensions.k8s.io",
+    resources = "customresourcedefinitions",
+    verbs = {"get"})
+@RBACRule(
+    apiGroups = "monitoring.coreos.com",
+    resources = "servicemonitors",
+    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
+@RBACRule(
+    apiGroups = "coordination.k8s.io",
+    resources = "leases",
+    verbs = {"get", "create", "update"})
+public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusionDeployment> {
+
+  /** Controller name, as in {@code quarkus.operator-sdk.controllers.<name>.*}. */
+  public static final String NAME = "nemotrondiffusiondeployment";
+
+  private static final Logger LOG = Logger.getLogger(NemotronDiffusionReconciler.class);
+
+  private final OperatorSettings settings;
+  private final StatusWriter statusWriter;
+  private final FleetEvents events;
+  private final ReconcileMetrics metrics;
+
+  public NemotronDiffusionReconciler(
+      OperatorSettings settings,
+      StatusWriter statusWriter,
+      FleetEvents events,
+      ReconcileMetrics metrics) {
+    this.settings = settings;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public UpdateControl<NemotronDiffusionDeployment> reconcile(
+      NemotronDiffusionDeployment resource, Context<NemotronDiffusionDeployment> context) {
+    Timer.Sample sample = metrics.start();
+    NemotronDiffusionDeploymentSpec spec = resource.getSpec();
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+
+    List<String> problems = SpecValidation.problems(spec);
+    if (!problems.isEmpty()) {
+      reject(resource, context, new Rejection("InvalidSpec", String.join("; ", problems)), null);
+      metrics.finish(sample, Outcome.REJECTED);
+      return UpdateControl.noUpdate();
+    }
+    MemoryEstimate sizing = ModelSizing.estimate(SpecSizing.request(spec));
+    if (!sizing.fits()) {
+      reject(resource, context, new Rejection("SizingRejected", sizing.explanation()), sizing);
+      metrics.finish(sample, Outcome.REJECTED);
+      return UpdateControl.noUpdate();
+    }
+
+    int replicas =
+        ReplicaPolicy.desiredReplicas(spec, deployment.map(d -> d.getSpec().getReplicas()));
+    Fleet fleet =
+        new Fleet(
+            resource,
+            ModelSourceUri.parse(spec.getModel().getSource().getUri()).orElseThrow(),
+            SpecSizing.gpuClass(spec),
+            sizing,
+            replicas,
+            settings);
+    SpecDiff diff = SpecDiff.between(deployment.flatMap(d -> SpecDiff.parse(appliedSpec(d))), spec);
+    FleetContext.put(context, fleet);
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    if (deployment.isPresent()) {
+      announce(resource, diff);
+    }
+    writeStatus(resource, context, observe(fleet, context, Optional.empty()));
+    if (result.erroredDependentsExist()) {
+      metrics.finish(sample, Outcome.FAILED);
+      result.throwAggregateExceptionIfErrorsPresent();
+    }
+    metrics.finish(sample, Outcome.APPLIED);
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<NemotronDiffusionDeployment> updateErrorStatus(
+      NemotronDiffusionDeployment resource,
+      Context<NemotronDiffusionDeployment> context,
+      Exception e) {
+    // JOSDK retries with exponential back-off; the error is logged there, the status says why
+    LOG.debugf(e, "reconciling %s failed", resource.getMetadata().getName());
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private void reject(
+      NemotronDiffusionDeployment resource,
+      Context<NemotronDiffusionDeployment> context,
+      Rejection rejection,
+      MemoryEstimate sizing) {
+    metrics.rejected(rejection.reason());
+    FleetObservation seen =
+        new FleetObservation(
+            Optional.of(rejection),
+            Optional.ofNullable(sizing),
+            context.getSecondaryResource(Deployment.class),
+            Optional.empty(),
+            false,
+            false,
+            isBuiltin(resource.getSpec()),
+            endpointOf(resource),
+            selectorOf(resource));
+    var aggregated = StatusAggregator.aggregate(resource, seen, Instant.now());
+    if (aggregated.readyChanged()) {
+      events.warning(resource, rejection.reason(), rejection.message());
+    }
+    statusWriter.write(resource, aggregated.status());
+  }
+
+  private void writeStatus(
+      NemotronDiffusionDeployment resource,
+      Context<NemotronDiffusionDeployment> context,
+      FleetObservation seen) {
+    var aggregated = StatusAggregator.aggregate(resource, seen, Instant.now());
+    statusWriter.write(resource, aggregated.status());
+  }
+
+  private FleetObservation observe(
+      Fleet fleet, Context<NemotronDiffusionDeployment> context, Optional<Rejection> rejection) {
+    Optional<Job> fetchJob =
+        fleet.hasWeightCache()
+            ? context
+                .getSecondaryResourcesAsStream(Job.class)
+                .filter(j -> j.getMetadata().getName().equals(DesiredFetchJob.name(fleet)))
+                .findFirst()
+            : Optional.empty();
+    return new FleetObservation(
+        rejection,
+        Optional.of(fleet.sizing()),
+        context.getSecondaryResource(Deployment.class),
+        fetchJob,
+        fleet.hasWeightCache(),
+        !fleet.source().needsDownload(),
+        isBuiltin(fleet.spec()),
+        fleet.endpoint(),
+        selectorOf(fleet.resource()));
+  }
+
+  /** Events for what the applied change does to the running fleet (see {@link SpecDiff}). */
+  private void announce(NemotronDiffusionDeployment resource, SpecDiff diff) {
+    switch (diff.meaning()) {
+      case NONE -> {}
+      case SCALE ->
+          events.normal(resource, "Scaling", "changed " + diff.fields() + ": replicas adjusted");
+      case RELOAD_CONFIGURATION ->
+          events.normal(
+              resource,
+              "ReloadingConfiguration",
+              "changed "
+                  + diff.fields()
+                  + ": runtime configuration rewritten, pods roll one by one");
+      case ROLL_PODS ->
+          events.normal(
+              resource,
+              "RollingPods",
+              "changed " + diff.fields() + ": pods roll one by one, capacity kept");
+    }
+  }
+
+  private static String appliedSpec(Deployment deployment) {
+    var annotations = deployment.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(DesiredDeployment.APPLIED_SPEC);
+  }
+
+  private static boolean isBuiltin(NemotronDiffusionDeploymentSpec spec) {
+    return spec == null
+        || spec.getScaling() == null
+        || spec.getScaling().getActuator() != ScalingActuator.EXTERNAL;
+  }
+
+  private static String endpointOf(NemotronDiffusionDeployment resource) {
+    return "http://%s.%s.svc:%d/v1"
+        .formatted(
+            resource.getMetadata().getName(),
+            resource.getMetadata().getNamespace(),
+            Fleet.HTTP_PORT);
+  }
+
+  private static String selectorOf(NemotronDiffusionDeployment resource) {
+    return "app.kubernetes.io/instance=%s,app.kubernetes.io/name=%s"
+        .formatted(resource.getMetadata().getName(), Fleet.APP_NAME);
+  }
+}

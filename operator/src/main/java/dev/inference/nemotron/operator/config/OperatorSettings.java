@@ -1,0 +1,42 @@
+package dev.inference.nemotron.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Operator-wide settings ({@code nemotron.operator.*} in {@code application.properties}, or the
+ * matching {@code NEMOTRON_OPERATOR_*} environment variables).
+ */
+@ConfigMapping(prefix = "nemotron.operator")
+public interface OperatorSettings {
+
+  /** Container image of the inference runtime that every replica runs. */
+  @WithDefault("nemotron-inference-pod:0.1.0")
+  String image();
+
+  /** Pull policy of that image. */
+  @WithDefault("IfNotPresent")
+  String imagePullPolicy();
+
+  /**
+   * Namespace the operator runs in: its pods scrape the fleet's metrics (builtin autoscaler), so
+   * every fleet's NetworkPolicy admits it.
+   */
+  @WithDefault("nemotron-system")
+  String namespace();
+
+  /**
+   * Further namespaces allowed to reach the fleets' port for scraping, e.g. where Prometheus runs.
+   */
+  Optional<List<String>> scrapeNamespaces();
+
+  /** Path of the runtime's Prometheus metrics, for the ServiceMonitor. */
+  @WithDefault("/metrics")
+  String metricsPath();
+
+  /** Numeric user the pods run as (non-root; also the group that owns the weight cache). */
+  @WithDefault("10001")
+  long runAsUser();
+}

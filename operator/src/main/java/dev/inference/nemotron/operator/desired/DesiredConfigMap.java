@@ -1,0 +1,146 @@
+package dev.inference.nemotron.operator.desired;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.inference.nemotron.api.v1alpha1.DiffusionSpec;
+import dev.inference.nemotron.api.v1alpha1.ModeMix;
+import dev.inference.nemotron.api.v1alpha1.ModelSpec;
+import dev.inference.nemotron.api.v1alpha1.ModesSpec;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
+import dev.inference.nemotron.api.v1alpha1.TenantSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The runtime configuration the inference pods read at start ({@value RuntimeLayout#CONFIG_FILE}):
+ * model, weights format, sizing limits, decoding modes and tenants. Tenants' API keys are not in
+ * it, only the paths of the files the pod template mounts from their Secrets.
+ */
+public final class DesiredConfigMap {
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  private DesiredConfigMap() {}
+
+  /** The ConfigMap. */
+  public static ConfigMap of(Fleet fleet) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(fleet.configMapName())
+        .withNamespace(fleet.namespace())
+        .withLabels(fleet.labels("runtime-config"))
+        .endMetadata()
+        .withData(Map.of(RuntimeLayout.CONFIG_FILE, document(fleet)))
+        .build();
+  }
+
+  /** A hash of the configuration, put on the pod template so that a change rolls the pods. */
+  public static String configHash(Fleet fleet) {
+    return RuntimeLayout.hash(document(fleet)).substring(0, 16);
+  }
+
+  /** The YAML document, in a fixed key order so that equal settings give equal bytes. */
+  static String document(Fleet fleet) {
+    NemotronDiffusionDeploymentSpec spec = fleet.spec();
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("model", model(fleet, spec.getModel()));
+    root.put("quantization", spec.getQuantization().name().toLowerCase(java.util.Locale.ROOT));
+    root.put(
+        "device",
+        ordered(
+            "class",
+            fleet.gpuClass().specName(),
+            "count",
+            fleet.gpuClass().isAccelerator() ? spec.getGpu().getCount() : 0));
+    root.put("maxContextLength", spec.getMaxContextLength());
+    root.put("maxConcurrentSequences", spec.getMaxConcurrentSequences());
+    root.put("modes", modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new)));
+    root.put("tenants", tenants(fleet.tenants()));
+    root.put("server", ordered("port", Fleet.HTTP_PORT));
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("maps of strings and numbers always serialize", e);
+    }
+  }
+
+  private static Map<String, Object> model(Fleet fleet, ModelSpec model) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("size", model.getSize().name().substring("SIZE_".length()));
+    out.put("variant", model.getVariant().name().toLowerCase(java.util.Locale.ROOT));
+    out.put("path", RuntimeLayout.modelDir(fleet));
+    out.put("source", model.getSource().getUri());
+    if (model.getSource().getRevision() != null) {
+      out.put("revision", model.getSource().getRevision());
+    }
+    if (model.getDraftAdapter() != null) {
+      out.put("draftAdapter", model.getDraftAdapter());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> modes(ModesSpec modes) {
+    ModeMix mix = Objects.requireNonNullElseGet(modes.getMix(), () -> new ModeMix(0, 0, 100));
+    DiffusionSpec diffusion =
+        Objects.requireNonNullElseGet(modes.getDiffusion(), DiffusionSpec::new);
+    SelfSpeculationSpec speculation =
+        Objects.requireNonNullElseGet(modes.getSelfSpeculation(), SelfSpeculationSpec::new);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(
+        "mix",
+        ordered(
+            "autoregressive", mix.getAutoregressive(),
+            "diffusion", mix.getDiffusion(),
+            "selfSpeculation", mix.getSelfSpeculation()));
+    out.put(
+        "diffusion",
+        ordered("blockSize", diffusion.getBlockSize(), "threshold", diffusion.getThreshold()));
+    out.put(
+        "selfSpeculation",
+        ordered(
+            "blockSize",
+            speculation.getBlockSize(),
+            "variant",
+            speculation.getVariant().name().toLowerCase(java.util.Locale.ROOT)));
+    return out;
+  }
+
+  private static List<Map<String, Object>> tenants(List<TenantSpec> tenants) {
+    return tenants.stream()
+        .map(
+            t -> {
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("name", t.getName());
+              out.put("apiKeyFile", RuntimeLayout.tenantKeyPath(t.getName()));
+              if (t.getTokensPerMinute() != null) {
+                out.put("tokensPerMinute", t.getTokensPerMinute());
+              }
+              if (t.getMaxConcurrentRequests() != null) {
+                out.put("maxConcurrentRequests", t.getMaxConcurrentRequests());
+              }
+              out.put("weight", Objects.requireNonNullElse(t.getWeight(), 1));
+              return out;
+            })
+        .toList();
+  }
+
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.inference.nemotron.operator.desired;
+
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.TenantSpec;
+import dev.inference.nemotron.operator.config.OperatorSettings;
+import dev.inference.nemotron.operator.sizing.GpuClass;
+import dev.inference.nemotron.operator.sizing.MemoryEstimate;
+import dev.inference.nemotron.operator.spec.ModelSourceUri;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * An accepted deployment: the resource whose spec passed validation and sizing, with what the
+ * desired objects derive from it. Every desired object is a pure function of a {@code Fleet}.
+ *
+ * @param resource the custom resource (read only)
+ * @param source the parsed model source
+ * @param gpuClass the GPU class of the catalogue
+ * @param sizing the memory bill that fit
+ * @param replicas replicas the Deployment should have
+ * @param settings operator-wide settings
+ */
+public record Fleet(
+    NemotronDiffusionDeployment resource,
+    ModelSourceUri source,
+    GpuClass gpuClass,
+    MemoryEstimate sizing,
+    int replicas,
+    OperatorSettings settings) {
+
+  /** Label key of pods allowed to call the fleet (with the fleet's name as value). */
+  public static final String CLIENT_LABEL = "nemotron.inference.dev/client";
+
+  /** Label values every child carries. */
+  public static final String APP_NAME = "nemotron-diffusion";
+
+  public static final String MANAGED_BY = "nemotron-operator";
+
+  /** Port of the runtime's HTTP API, metrics and health endpoints. */
+  public static final int HTTP_PORT = 8080;
+
+  public Fleet {
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(gpuClass, "gpuClass");
+    Objects.requireNonNull(sizing, "sizing");
+    Objects.requireNonNull(settings, "settings");
+    if (replicas < 0) {
+      throw new IllegalArgumentException("replicas must not be negative, got " + replicas);
+    }
+  }
+
+  public String name() {
+    return resource.getMetadata().getName();
+  }
+
+  public String namespace() {
+    return resource.getMetadata().getNamespace();
+  }
+
+  public NemotronDiffusionDeploymentSpec spec() {
+    return resource.getSpec();
+  }
+
+  /** Labels selecting the fleet's pods (also the /scale selector). */
+  public Map<String, String> selectorLabels() {
+    return Map.of("app.kubernetes.io/name", APP_NAME, "app.kubernetes.io/instance", name());
+  }
+
+  /** Labels of every child object. */
+  public Map<String, String> labels(String component) {
+    Map<String, String> labels = new TreeMap<>(selectorLabels());
+    labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    labels.put("app.kubernetes.io/component", component);
+    return labels;
+  }
+
+  /** The tenants, never null. */
+  public List<TenantSpec> tenants() {
+    return spec().getTenants() == null ? List.of() : spec().getTenants();
+  }
+
+  /** Whether a weight cache PVC is configured. */
+  public boolean hasWeightCache() {
+    return spec().getModel().getCache() != null && spec().getModel().getCache().getPvc() != null;
+  }
+
+  /** Child names, all derived from the resource's name. */
+  public String serviceAccountName() {
+    return name();
+  }
+
+  public String configMapName() {
+    return name() + "-runtime";
+  }
+
+  public String weightCacheName() {
+    return name() + "-weights";
+  }
+
+  public String deploymentName() {
+    return name();
+  }
+
+  public String serviceName() {
+    return name();
+  }
+
+  /** In-cluster base URL of the OpenAI-compatible API. */
+  public String endpoint() {
+    return "http://%s.%s.svc:%d/v1".formatted(serviceName(), namespace(), HTTP_PORT);
+  }
+}
