@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * ids for every string of a varied corpus, same decoded text, and lossless round trips.
  */
 class TokenizerParityTest {
-  private static final int STRINGS = 3000;
+  private static final int STRINGS = 5000;
 
   @Test
   void qwen3EncodesAndDecodesExactlyLikeHuggingFace() throws Exception {
@@ -25,6 +25,35 @@ class TokenizerParityTest {
   @Test
   void gpt4oEncodesAndDecodesExactlyLikeHuggingFace() throws Exception {
     assertParity("gpt4o", 2);
+  }
+
+  @Test
+  void longRunsEncodeInLinearTimeAndMatchHuggingFace() throws Exception {
+    List<String> runs =
+        List.of(
+            "a".repeat(50_000),
+            "A".repeat(50_000),
+            " ".repeat(50_000) + "x",
+            "\t \n".repeat(20_000),
+            "7".repeat(50_000),
+            "😀".repeat(20_000),
+            "é".repeat(30_000),
+            "<|im_end|>".repeat(5_000),
+            ("the quick brown fox " + "\u0301".repeat(3)).repeat(3_000));
+    for (String fixture : List.of("qwen3", "gpt4o")) {
+      Tokenizer ours = SharedFixtures.loaded(fixture);
+      try (HuggingFaceOracle oracle = new HuggingFaceOracle(SharedFixtures.tokenizer(fixture))) {
+        for (String run : runs) {
+          long start = System.nanoTime();
+          int[] actual = ours.encode(run);
+          double seconds = (System.nanoTime() - start) / 1e9;
+          assertThat(actual)
+              .as(fixture + " " + escape(run.substring(0, 12)))
+              .isEqualTo(oracle.encode(run));
+          assertThat(seconds).as("seconds to encode %d chars", run.length()).isLessThan(5);
+        }
+      }
+    }
   }
 
   private static void assertParity(String fixture, long seed) throws Exception {
