@@ -10,7 +10,11 @@ public final class Ndd {
 
   /** Every sub-command, in the order {@code ndd help} lists them. */
   static List<Command> commands() {
-    return List.of(new TokenizeCommand(), new DetokenizeCommand(), new TinyCheckpointCommand());
+    return List.of(
+        new TokenizeCommand(),
+        new DetokenizeCommand(),
+        new TinyCheckpointCommand(),
+        new GenerateCommand());
   }
 
   private Ndd() {}

@@ -21,6 +21,21 @@ public enum DecodingMode {
     return cliName;
   }
 
+  /**
+   * The decoder of this mode.
+   *
+   * @param blockSize B for diffusion and self-speculation (ignored by AR)
+   * @param threshold the diffusion reveal threshold (ignored by the other modes)
+   */
+  public Decoder decoder(int blockSize, double threshold) {
+    return switch (this) {
+      case AUTOREGRESSIVE -> new AutoregressiveDecoder();
+      case DIFFUSION -> new DiffusionDecoder(blockSize, threshold);
+      case LINEAR_SPEC -> new LinearSpecDecoder(blockSize);
+      case QUADRATIC_SPEC -> new QuadraticSpecDecoder(blockSize);
+    };
+  }
+
   /** The mode named {@code name}; a clear error listing the valid names otherwise. */
   public static DecodingMode parse(String name) {
     for (DecodingMode m : values()) {

@@ -1,0 +1,294 @@
+package dev.inference.nemotron.pod.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inference.nemotron.pod.decode.DecodeRequest;
+import dev.inference.nemotron.pod.decode.DecodeResult;
+import dev.inference.nemotron.pod.decode.Decoder;
+import dev.inference.nemotron.pod.decode.DecodingMode;
+import dev.inference.nemotron.pod.decode.SamplingParams;
+import dev.inference.nemotron.pod.decode.TokenListener;
+import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.model.Checkpoint;
+import dev.inference.nemotron.pod.model.DraftAdapter;
+import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
+import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.tokenizer.ChatMessage;
+import dev.inference.nemotron.pod.tokenizer.StreamingDecoder;
+import dev.inference.nemotron.pod.tokenizer.Tokenizer;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code ndd generate}: decodes a prompt in one of the four modes of MODEL.md §6 on the CPU and
+ * prints the text (streamed as tokens are verified) or, with {@code --json}, the ids, text and the
+ * mode's figures (forwards, TPF, acceptance, diffusion steps).
+ */
+public final class GenerateCommand implements Command {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double DEFAULT_THRESHOLD = 0.9;
+
+  @Override
+  public String name() {
+    return "generate";
+  }
+
+  @Override
+  public String summary() {
+    return "generate text in one decoding mode (ar, diffusion, linear-spec, quadratic-spec)";
+  }
+
+  @Override
+  public String usage() {
+    return String.join(
+        "\n",
+        "  --model DIR             checkpoint directory (config.json, safetensors, tokenizer)",
+        "  --prompt TEXT           prompt text, encoded by the checkpoint's tokenizer",
+        "  --ids 1,2,3             prompt token ids instead of --prompt",
+        "  --chat                  wrap --prompt as a user turn of the chat format",
+        "  --thinking              with --chat: open a think block (default: empty one)",
+        "  --mode M                ar | diffusion | linear-spec | quadratic-spec (default ar)",
+        "  --max-tokens N          most tokens to generate (default 64)",
+        "  --temperature T         0 = greedy (default 0)",
+        "  --top-k K               keep the K most likely tokens; 0 = all (default 0)",
+        "  --top-p P               nucleus sampling mass in (0, 1] (default 1)",
+        "  --seed S                sampling seed (default: random, printed with --json)",
+        "  --block-size B          diffusion / self-speculation block (default: config block_size)",
+        "  --threshold X           diffusion reveal confidence in [0, 1] (default 0.9)",
+        "  --lora DIR|none         draft adapter (default: MODEL/linear_spec_lora when present)",
+        "  --stop STR              stop once the text contains STR (one stop string)",
+        "  --ignore-eos            do not stop at EOS (fixed-length runs for measurements)",
+        "  --json                  print one JSON object with ids, text and figures");
+  }
+
+  @Override
+  public void run(CommandArgs args, PrintStream out) throws Exception {
+    Path modelDir = args.existingPath("model");
+    boolean hasPrompt = args.has("prompt");
+    if (hasPrompt == args.has("ids")) {
+      throw new UsageException("give exactly one of --prompt TEXT or --ids 1,2,3");
+    }
+    String prompt = hasPrompt ? args.required("prompt") : null;
+    int[] ids = hasPrompt ? null : args.integers("ids");
+    boolean chat = args.flag("chat");
+    boolean thinking = args.flag("thinking");
+    if ((chat || thinking) && !hasPrompt) {
+      throw new UsageException("--chat and --thinking need --prompt TEXT");
+    }
+    if (thinking && !chat) {
+      throw new UsageException("--thinking applies to --chat only");
+    }
+    DecodingMode mode = mode(args.string("mode", "ar"));
+    int maxTokens = args.integer("max-tokens", 64);
+    double temperature = args.decimal("temperature", 0);
+    int topK = args.integer("top-k", 0);
+    double topP = args.decimal("top-p", 1);
+    long seed = args.has("seed") ? args.longValue("seed", 0) : new SecureRandom().nextLong();
+    if (args.has("block-size") && mode == DecodingMode.AUTOREGRESSIVE) {
+      throw new UsageException("--block-size does not apply to --mode ar");
+    }
+    if (args.has("threshold") && mode != DecodingMode.DIFFUSION) {
+      throw new UsageException("--threshold applies to --mode diffusion only");
+    }
+    Integer blockSize = args.has("block-size") ? args.integer("block-size", 0) : null;
+    double threshold = args.decimal("threshold", DEFAULT_THRESHOLD);
+    String lora = args.string("lora", null);
+    String stop = args.string("stop", null);
+    boolean ignoreEos = args.flag("ignore-eos");
+    boolean json = args.flag("json");
+    args.requireAllUsed();
+
+    long loadStart = System.nanoTime();
+    try (Checkpoint checkpoint = Checkpoint.open(modelDir, lora == null);
+        Arena arena = Arena.ofShared()) {
+      ModelConfig config = checkpoint.config();
+      Optional<DraftAdapter> adapter =
+          lora == null || lora.equals("none")
+              ? (lora == null ? checkpoint.draftAdapter() : Optional.empty())
+              : Optional.of(DraftAdapterDirectory.read(Path.of(lora), config, arena));
+      Tokenizer tokenizer = Tokenizer.load(modelDir);
+      CpuForwardPass pass = new CpuForwardPass(config, checkpoint.weights(), adapter);
+      int[] promptIds =
+          hasPrompt ? tokenizer.encode(chatOrPlain(tokenizer, prompt, chat, thinking)) : ids;
+      if (promptIds.length == 0) {
+        throw new UsageException("the prompt encodes to no tokens");
+      }
+      SamplingParams params = sampling(temperature, topK, topP, seed, maxTokens, stop);
+      if (!ignoreEos) {
+        List<Integer> eos = new ArrayList<>(config.eosTokenIds());
+        tokenizer.eosTokenId().ifPresent(eos::add);
+        params = params.withStopTokenIds(eos);
+      }
+      int block = blockSize == null ? config.blockSize() : blockSize;
+      Decoder decoder = decoder(mode, block, threshold);
+      int capacity = decoder.cacheCapacity(promptIds.length, maxTokens);
+      if (promptIds.length + maxTokens > config.maxPositionEmbeddings()) {
+        throw new UsageException(
+            promptIds.length
+                + " prompt tokens + --max-tokens "
+                + maxTokens
+                + " exceed the model's context of "
+                + config.maxPositionEmbeddings()
+                + " positions");
+      }
+      KvCache cache = pass.newCache(capacity);
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+
+      // Stream text unless stop strings must first be cut off or JSON is asked for.
+      boolean stream = !json && stop == null;
+      StreamingDecoder streaming = tokenizer.streamingDecoder(true);
+      TokenListener listener =
+          stream
+              ? id -> {
+                out.print(streaming.push(id));
+                out.flush();
+              }
+              : TokenListener.NONE;
+      long start = System.nanoTime();
+      DecodeResult result =
+          decoder.decode(
+              pass,
+              cache,
+              new DecodeRequest(
+                  promptIds, params, emitted -> tokenizer.decode(emitted, true), listener));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String text = cutAtStop(tokenizer.decode(result.ids(), true), stop);
+      if (json) {
+        out.println(
+            JSON.writeValueAsString(
+                report(
+                    result,
+                    text,
+                    promptIds.length,
+                    seconds,
+                    loadSeconds,
+                    params,
+                    block,
+                    threshold,
+                    adapter.isPresent())));
+      } else {
+        out.println(stream ? streaming.finish() : text);
+        System.err.printf(
+            Locale.ROOT,
+            "[%s] %d tokens, %d forwards, %.3f tokens/forward, %.2f s, stop %s%n",
+            mode.cliName(),
+            result.tokens(),
+            result.forwards(),
+            result.tokensPerForward(),
+            seconds,
+            result.stopReason());
+      }
+    }
+  }
+
+  private static DecodingMode mode(String name) {
+    try {
+      return DecodingMode.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--mode: " + e.getMessage());
+    }
+  }
+
+  private static String chatOrPlain(
+      Tokenizer tokenizer, String prompt, boolean chat, boolean thinking) {
+    return chat
+        ? tokenizer.chatTemplate().render(List.of(new ChatMessage("user", prompt)), thinking)
+        : prompt;
+  }
+
+  private static SamplingParams sampling(
+      double temperature, int topK, double topP, long seed, int maxTokens, String stop) {
+    try {
+      return new SamplingParams(
+          temperature,
+          topK,
+          topP,
+          seed,
+          maxTokens,
+          List.of(),
+          stop == null ? List.of() : List.of(stop));
+    } catch (IllegalArgumentException e) {
+      // The record names the API fields; the CLI user typed the options.
+      throw new UsageException(
+          e.getMessage()
+              .replace("max_tokens", "--max-tokens")
+              .replace("top_k", "--top-k")
+              .replace("top_p", "--top-p")
+              .replace("temperature", "--temperature"));
+    }
+  }
+
+  private static Decoder decoder(DecodingMode mode, int blockSize, double threshold) {
+    try {
+      return mode.decoder(blockSize, threshold);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** The text up to the first stop string (OpenAI semantics: the stop string is not returned). */
+  static String cutAtStop(String text, String stop) {
+    if (stop == null) {
+      return text;
+    }
+    int at = text.indexOf(stop);
+    return at < 0 ? text : text.substring(0, at);
+  }
+
+  private static ObjectNode report(
+      DecodeResult r,
+      String text,
+      int promptTokens,
+      double seconds,
+      double loadSeconds,
+      SamplingParams params,
+      int blockSize,
+      double threshold,
+      boolean draftAdapter) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("mode", r.mode().cliName());
+    ArrayNode ids = root.putArray("ids");
+    for (int id : r.ids()) {
+      ids.add(id);
+    }
+    root.put("text", text);
+    root.put("promptTokens", promptTokens);
+    root.put("tokens", r.tokens());
+    root.put("forwards", r.forwards());
+    root.put("tokensPerForward", r.tokensPerForward());
+    root.put("seconds", seconds);
+    root.put("tokensPerSecond", seconds > 0 ? r.tokens() / seconds : 0);
+    root.put("loadSeconds", loadSeconds);
+    root.put("stopReason", r.stopReason().name());
+    root.put("temperature", params.temperature());
+    root.put("topK", params.topK());
+    root.put("topP", params.topP());
+    root.put("seed", params.seed());
+    if (r.mode() != DecodingMode.AUTOREGRESSIVE) {
+      root.put("blockSize", blockSize);
+    }
+    if (r.mode() == DecodingMode.DIFFUSION) {
+      root.put("threshold", threshold);
+      ArrayNode steps = root.putArray("diffusionStepsPerBlock");
+      r.diffusionStepsPerBlock().forEach(steps::add);
+      root.put("meanDiffusionSteps", r.meanDiffusionSteps());
+    }
+    if (r.mode() == DecodingMode.LINEAR_SPEC || r.mode() == DecodingMode.QUADRATIC_SPEC) {
+      root.put("rounds", r.rounds());
+      root.put("draftedTokens", r.draftedTokens());
+      root.put("acceptedTokens", r.acceptedTokens());
+      root.put("meanAcceptanceLength", r.meanAcceptanceLength());
+      root.put("draftAdapter", draftAdapter && r.mode() == DecodingMode.LINEAR_SPEC);
+    }
+    root.put("cachedTokens", r.cachedTokens());
+    return root;
+  }
+}
