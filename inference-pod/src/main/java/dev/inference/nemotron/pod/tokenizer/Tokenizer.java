@@ -87,34 +87,33 @@ public final class Tokenizer {
     JsonNode root = readJson(file);
     Path configFile = file.resolveSibling("tokenizer_config.json");
     JsonNode config = Files.isRegularFile(configFile) ? readJson(configFile) : null;
+    TextNormalizer normalizer;
+    PreTokenizer preTokenizer;
+    BytePairModel model;
+    AddedVocabulary added;
     try {
-      TextNormalizer normalizer = TokenizerJson.normalizer(root.get("normalizer"), "normalizer");
-      PreTokenizer preTokenizer =
-          TokenizerJson.preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
+      normalizer = TokenizerJson.normalizer(root.get("normalizer"), "normalizer");
+      preTokenizer = TokenizerJson.preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
       TokenizerJson.requireByteLevelDecoder(root.get("decoder"), "decoder");
-      BytePairModel model = TokenizerJson.model(root.get("model"), "model");
-      AddedVocabulary added =
+      model = TokenizerJson.model(root.get("model"), "model");
+      added =
           new AddedVocabulary(
               TokenizerJson.addedTokens(root.get("added_tokens"), "added_tokens"), normalizer);
-      Tokenizer tokenizer = new Tokenizer(normalizer, preTokenizer, model, added, -1, "" + file);
-      String eos = config == null ? null : tokenText(config.get("eos_token"));
-      if (eos == null) {
-        return tokenizer;
-      }
-      int eosId =
-          tokenizer
-              .tokenId(eos)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          configFile + ": eos_token '" + eos + "' is not in the vocabulary"));
-      return new Tokenizer(normalizer, preTokenizer, model, added, eosId, "" + file);
     } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(configFile.toString())) {
-        throw e;
-      }
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+    int eosId = -1;
+    String eos = config == null ? null : tokenText(config.get("eos_token"));
+    if (eos != null) {
+      AddedToken addedEos = added.byContent(eos);
+      Integer id = addedEos != null ? Integer.valueOf(addedEos.id()) : model.vocab().get(eos);
+      if (id == null) {
+        throw new IllegalArgumentException(
+            configFile + ": eos_token '" + eos + "' is not in the vocabulary of " + file);
+      }
+      eosId = id;
+    }
+    return new Tokenizer(normalizer, preTokenizer, model, added, eosId, file.toString());
   }
 
   private static JsonNode readJson(Path file) throws IOException {
