@@ -11,6 +11,8 @@ public final class Ndd {
   /** Every sub-command, in the order {@code ndd help} lists them. */
   static List<Command> commands() {
     return List.of(
+        new LogitsCommand(),
+        new BenchCommand(),
         new TokenizeCommand(),
         new DetokenizeCommand(),
         new TinyCheckpointCommand(),
