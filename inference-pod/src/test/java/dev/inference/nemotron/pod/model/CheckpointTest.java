@@ -152,6 +152,73 @@ class CheckpointTest {
   }
 
   @Test
+  void acceptsMixedDtypesButNamesATensorInAnUnsupportedOne() throws Exception {
+    ModelConfig config = smallConfig();
+    RandomWeights.write(config, DType.BF16, 1, 1, 0, dir);
+    Path file = dir.resolve("model.safetensors");
+    String norm = "encoder.norm.weight";
+    replaceTensor(file, norm, "F32");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.weights().finalNorm().dtype()).isEqualTo(DType.F32);
+      assertThat(c.weights().lmHead().dtype()).isEqualTo(DType.BF16);
+    }
+    replaceTensor(file, norm, "I32");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            file + ": tensor " + norm + ": unsupported dtype I32 (supported: BF16, F16, F32)");
+  }
+
+  @Test
+  void rejectsAnIndexThatPointsOutsideTheCheckpoint() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 2, 0, dir);
+    Path index = dir.resolve("model.safetensors.index.json");
+    Files.writeString(
+        index,
+        Files.readString(index)
+            .replace(
+                "\"model-00001-of-00002.safetensors\"", "\"../model-00001-of-00002.safetensors\""));
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessageContaining(
+            "names ../model-00001-of-00002.safetensors, expected a file directly inside " + dir);
+    Files.writeString(index, "{\"metadata\": {}}");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            index + ": weight_map is required: an object mapping tensor names to shard files");
+  }
+
+  /** Rewrites {@code name} (1-D, F32-sized values) in a 4-byte dtype given by its header name. */
+  private static void replaceTensor(Path file, String name, String dtype) throws Exception {
+    Path copy = file.resolveSibling("replaced.safetensors");
+    try (Arena arena = Arena.ofConfined()) {
+      SafetensorsFile f = SafetensorsFile.map(file, arena);
+      SafetensorsWriter writer = new SafetensorsWriter();
+      long[] shape = f.shape(name);
+      for (String n : f.names()) {
+        if (!n.equals(name)) {
+          writer.add(f.tensor(n));
+        }
+      }
+      writer.add(
+          name,
+          DType.F32,
+          shape,
+          (first, block, count) -> java.util.Arrays.fill(block, 0, count, 1f));
+      writer.write(copy);
+    }
+    if (!dtype.equals("F32")) {
+      // The writer only emits supported dtypes: relabel the header in place (same length).
+      byte[] bytes = Files.readAllBytes(copy);
+      String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+      int at = text.indexOf("\"" + name + "\":{\"dtype\":\"F32\"");
+      int dtypeAt = text.indexOf("F32", at);
+      byte[] label = dtype.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      System.arraycopy(label, 0, bytes, dtypeAt, label.length);
+      Files.write(copy, bytes);
+    }
+    Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
   void namesTheMissingPiecesOfADirectory() throws Exception {
     assertThatThrownBy(() -> Checkpoint.open(dir.resolve("nope")))
         .hasMessage(dir.resolve("nope") + ": not a checkpoint directory (does not exist)");

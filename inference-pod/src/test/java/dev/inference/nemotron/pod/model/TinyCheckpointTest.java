@@ -101,8 +101,10 @@ class TinyCheckpointTest {
 
   @Test
   void copiesARealTokenizerAndTakesItsVocabularySize() throws Exception {
-    Path qwen3 = Path.of("/work/shared/fixtures/tokenizers/qwen3");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(qwen3), "shared fixture");
+    // Surefire sets ndd.shared.dir to <project root>/../shared, where the fixtures live.
+    Path qwen3 =
+        Path.of(System.getProperty("ndd.shared.dir", "../../shared"), "fixtures/tokenizers/qwen3");
+    assertThat(qwen3.resolve("tokenizer.json")).as("shared tokenizer fixture").isRegularFile();
     TinyCheckpointSpec s =
         new TinyCheckpointSpec(8, 1, 16, 2, 1, 4, 0, DType.BF16, 1, 16, 1e6, 2, 1, 0, qwen3);
     TinyCheckpoint.write(s, dir);
