@@ -66,6 +66,7 @@ public final class TensorStore {
       throw new CheckpointFormatException(
           index + ": weight_map is required: an object mapping tensor names to shard files");
     }
+    Path base = dir.toAbsolutePath().normalize();
     Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
     Map<String, SafetensorsFile> byTensor = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
@@ -76,8 +77,8 @@ public final class TensorStore {
             index + ": weight_map." + tensor + " must be a file name, got " + e.getValue());
       }
       String shardName = e.getValue().asText();
-      Path shardPath = dir.resolve(shardName).normalize();
-      if (!shardPath.getParent().equals(dir.normalize())) {
+      Path shardPath = base.resolve(shardName).normalize();
+      if (!base.equals(shardPath.getParent())) {
         throw new CheckpointFormatException(
             index
                 + ": weight_map."

@@ -89,6 +89,15 @@ class CheckpointTest {
   }
 
   @Test
+  void opensAShardedCheckpointGivenARelativePath() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 2, 0, dir);
+    Path relative = Path.of("").toAbsolutePath().relativize(dir);
+    try (Checkpoint c = Checkpoint.open(relative)) {
+      assertThat(c.weights().layers()).hasSize(2);
+    }
+  }
+
+  @Test
   void reportsEveryMissingTensorNamingTheFile() throws Exception {
     ModelConfig config = smallConfig();
     RandomWeights.write(config, DType.F32, 1, 1, 0, dir);
