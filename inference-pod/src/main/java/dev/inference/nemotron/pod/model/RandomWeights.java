@@ -3,6 +3,7 @@ package dev.inference.nemotron.pod.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class RandomWeights {
       ModelConfig config, DType dtype, long seed, int shards, int loraRank, Path dir)
       throws IOException {
     Files.createDirectories(dir);
+    removeEarlierWeights(dir);
     List<Path> files = new ArrayList<>();
     Path configFile = dir.resolve("config.json");
     Files.writeString(configFile, ConfigJson.toJson(config));
@@ -58,6 +60,32 @@ public final class RandomWeights {
               config, dtype, seed, loraRank, dir.resolve(Checkpoint.DRAFT_ADAPTER_DIR), files);
     }
     return new Written(WeightLayout.parameterCount(config), bytes, files);
+  }
+
+  /**
+   * Deletes the weight files an earlier generation may have left in {@code dir}: a stale {@code
+   * model.safetensors} would shadow new shards, and a stale adapter would not fit the new model.
+   */
+  private static void removeEarlierWeights(Path dir) throws IOException {
+    Files.deleteIfExists(dir.resolve(TensorStore.SINGLE_FILE));
+    Files.deleteIfExists(dir.resolve(TensorStore.INDEX_FILE));
+    try (DirectoryStream<Path> shards =
+        Files.newDirectoryStream(
+            dir, "model-[0-9][0-9][0-9][0-9][0-9]-of-[0-9][0-9][0-9][0-9][0-9].safetensors")) {
+      for (Path shard : shards) {
+        Files.delete(shard);
+      }
+    }
+    Path lora = dir.resolve(Checkpoint.DRAFT_ADAPTER_DIR);
+    Files.deleteIfExists(lora.resolve(DraftAdapterDirectory.CONFIG_FILE));
+    Files.deleteIfExists(lora.resolve(DraftAdapterDirectory.WEIGHTS_FILE));
+    if (Files.isDirectory(lora)) {
+      try (DirectoryStream<Path> rest = Files.newDirectoryStream(lora)) {
+        if (!rest.iterator().hasNext()) {
+          Files.delete(lora);
+        }
+      }
+    }
   }
 
   private static long writeShards(

@@ -100,6 +100,21 @@ class TinyCheckpointTest {
   }
 
   @Test
+  void rewritingADirectoryReplacesTheEarlierWeightsAndAdapter() throws Exception {
+    TinyCheckpoint.write(spec(DType.BF16, 1, 1, 4), dir);
+    TinyCheckpoint.write(spec(DType.F32, 2, 3, 0), dir);
+    assertThat(dir.resolve("model.safetensors")).doesNotExist();
+    assertThat(dir.resolve("linear_spec_lora")).doesNotExist();
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.weights().lmHead().dtype()).isEqualTo(DType.F32);
+      assertThat(c.draftAdapter()).isEmpty();
+    }
+    TinyCheckpoint.write(spec(DType.BF16, 3, 1, 0), dir);
+    assertThat(dir.resolve("model.safetensors.index.json")).doesNotExist();
+    assertThat(dir.resolve("model-00001-of-00003.safetensors")).doesNotExist();
+  }
+
+  @Test
   void copiesARealTokenizerAndTakesItsVocabularySize() throws Exception {
     // Surefire sets ndd.shared.dir to <project root>/../shared, where the fixtures live.
     Path qwen3 =
