@@ -17,12 +17,13 @@ import java.util.stream.IntStream;
  * ..., M]}. Each denoising step is one BIDIRECTIONAL + READ_ONLY forward over the block: every
  * masked slot gets a candidate ({@code pick}) and a confidence (softmax of the raw logits at the
  * candidate); the most confident masked slot (ties to the lowest slot) is revealed, plus every
- * masked slot whose confidence reaches the threshold. Denoising ends when no mask is left, or as
- * soon as a stop token is in the block with no mask before it (this is checked before every step,
- * so a seed that is already a stop token costs no step). The block is emitted up to the first stop
- * token or the budget; if generation goes on, one CAUSAL + WRITE forward commits the whole block
- * and its last row seeds the next block. The last block is never committed, so it is not in the
- * cache afterwards.
+ * masked slot whose confidence reaches the threshold. Denoising ends when no mask is left, or right
+ * after a step that leaves a stop token in the block with no mask before it. As in the §6.2 loop,
+ * that check follows a step: a block whose seed is already a stop token still costs one step (its
+ * output, the stop token alone, is unaffected). The block is emitted up to the first stop token or
+ * the budget; if generation goes on, one CAUSAL + WRITE forward commits the whole block and its
+ * last row seeds the next block. The last block is never committed, so it is not in the cache
+ * afterwards.
  */
 public final class DiffusionDecoder implements Decoder {
   private final int blockSize;
@@ -93,8 +94,8 @@ public final class DiffusionDecoder implements Decoder {
   /** Reveals the block's masked slots in place; returns the number of denoising forwards. */
   private int denoise(Generation g, int[] block, int start) {
     int steps = 0;
-    while (!finished(g, block)) {
-      int[] masked = maskedSlots(g, block);
+    int[] masked = maskedSlots(g, block);
+    while (masked.length > 0) {
       // Logits only for the masked slots: a row's logits depend on nothing but its own hidden
       // state.
       Logits logits =
@@ -123,12 +124,16 @@ public final class DiffusionDecoder implements Decoder {
           block[masked[k]] = candidate[k];
         }
       }
+      if (stopTokenWithoutMaskBefore(g, block)) {
+        break;
+      }
+      masked = maskedSlots(g, block);
     }
     return steps;
   }
 
-  /** No mask left, or a stop token with no mask before it. */
-  private static boolean finished(Generation g, int[] block) {
+  /** Whether the block holds a stop token with no mask before it: the rest is never emitted. */
+  private static boolean stopTokenWithoutMaskBefore(Generation g, int[] block) {
     for (int token : block) {
       if (token == g.mask) {
         return false;
@@ -137,7 +142,7 @@ public final class DiffusionDecoder implements Decoder {
         return true;
       }
     }
-    return true;
+    return false;
   }
 
   private static int[] maskedSlots(Generation g, int[] block) {

@@ -78,6 +78,9 @@ public final class TokenPicker {
   public Candidates candidates(float[] logits) {
     double invT = 1.0 / params.temperature();
     int n = logits.length;
+    if ((params.topK() == 0 || params.topK() >= n) && params.topP() == 1) {
+      return unfiltered(logits, invT);
+    }
     // Order by scaled logit, descending, ties to the lowest id: a sortable key per token.
     long[] keys = new long[n - (maskTokenId >= 0 && maskTokenId < n ? 1 : 0)];
     int k = 0;
@@ -128,6 +131,36 @@ public final class TokenPicker {
     for (int q = 0; q < kept; q++) {
       ids[q] = (int) (byId[q] >>> 32);
       probabilities[q] = p[(int) byId[q]] / sum;
+    }
+    return new Candidates(ids, probabilities);
+  }
+
+  /** Every token but the mask, without the sort that filtering needs (131072 ids per pick). */
+  private Candidates unfiltered(float[] logits, double invT) {
+    int n = logits.length;
+    int kept = n - (maskTokenId >= 0 && maskTokenId < n ? 1 : 0);
+    int[] ids = new int[kept];
+    double[] probabilities = new double[kept];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (Float.isNaN(logits[i])) {
+        throw new IllegalStateException("logit " + i + " is NaN");
+      }
+      if (i != maskTokenId) {
+        max = Math.max(max, logits[i] * invT);
+      }
+    }
+    double sum = 0;
+    int q = 0;
+    for (int i = 0; i < n; i++) {
+      if (i != maskTokenId) {
+        ids[q] = i;
+        probabilities[q] = Math.exp(logits[i] * invT - max);
+        sum += probabilities[q++];
+      }
+    }
+    for (int r = 0; r < kept; r++) {
+      probabilities[r] /= sum;
     }
     return new Candidates(ids, probabilities);
   }

@@ -131,6 +131,16 @@ class DiffusionDecoderTest {
   }
 
   @Test
+  void seedThatIsEosStillTakesOneDenoisingStepAsInTheSpecLoop() {
+    ScriptedModel model = new ScriptedModel(1.0, 7).eosAt(PROMPT.length);
+    DecodeResult r = run(model, 8, SamplingParams.greedy(20).withStopTokenIds(List.of(3)));
+    assertThat(r.ids()).containsExactly(ScriptedModel.EOS);
+    assertThat(r.diffusionStepsPerBlock()).containsExactly(1);
+    assertThat(r.forwards()).isEqualTo(2);
+    assertThat(r.cachedTokens()).isZero();
+  }
+
+  @Test
   void rejectsBadSettings() {
     assertThatThrownBy(() -> new DiffusionDecoder(0, 0.9)).hasMessageContaining("block size");
     assertThatThrownBy(() -> new DiffusionDecoder(8, 1.5)).hasMessageContaining("threshold");

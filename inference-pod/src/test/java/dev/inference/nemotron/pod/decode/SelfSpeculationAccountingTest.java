@@ -160,10 +160,7 @@ class SelfSpeculationAccountingTest {
   void firstTokenEosCostsOnlyThePrefill() {
     for (Decoder decoder :
         List.of(
-            new AutoregressiveDecoder(),
-            new DiffusionDecoder(B, 0.9),
-            new LinearSpecDecoder(B),
-            new QuadraticSpecDecoder(B))) {
+            new AutoregressiveDecoder(), new LinearSpecDecoder(B), new QuadraticSpecDecoder(B))) {
       ScriptedModel model = new ScriptedModel(1.0, 6).eosAt(PROMPT.length);
       Outcome o = run(decoder, model, SamplingParams.greedy(20).withStopTokenIds(List.of(3)));
       assertThat(o.result().ids()).containsExactly(ScriptedModel.EOS);

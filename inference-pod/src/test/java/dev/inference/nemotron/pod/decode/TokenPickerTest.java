@@ -135,6 +135,23 @@ class TokenPickerTest {
   }
 
   @Test
+  void unfilteredSamplingSkipsTheSortButKeepsTheSameDistribution() {
+    float[] logits = new float[300];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) (4 * random.nextDouble());
+    }
+    TokenPicker.Candidates fast = new TokenPicker(sampling(0.7, 0, 1, 0), MASK).candidates(logits);
+    // top-k of every non-mask token takes the sorting path and must agree.
+    TokenPicker.Candidates sorted =
+        new TokenPicker(sampling(0.7, logits.length - 1, 1, 0), MASK).candidates(logits);
+    assertThat(fast.ids()).containsExactly(sorted.ids()).doesNotContain(MASK).hasSize(299);
+    for (int q = 0; q < fast.ids().length; q++) {
+      assertThat(fast.probabilities()[q]).isCloseTo(sorted.probabilities()[q], within(1e-12));
+    }
+  }
+
+  @Test
   void nanLogitsAreReportedNotPicked() {
     assertThatThrownBy(() -> TokenPicker.argmax(new float[] {0, Float.NaN}, -1))
         .hasMessageContaining("NaN");
