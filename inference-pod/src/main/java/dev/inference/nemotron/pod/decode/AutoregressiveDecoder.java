@@ -24,17 +24,13 @@ public final class AutoregressiveDecoder implements Decoder {
   @Override
   public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
     Generation g = new Generation(this, model, cache, request);
-    int[] chunk = g.prompt;
-    while (true) {
-      int position = cache.length() + chunk.length; // of the token the last row predicts
+    int next = g.prefill();
+    while (!g.emission.emit(next)) {
+      int position = cache.length() + 1; // of the token after the one written now
       float[] logits =
-          g.forward(Chunk.causalWrite(chunk, cache.length(), Chunk.lastRow(chunk.length)))
-              .row(chunk.length - 1);
-      int next = g.pick(logits, position);
-      if (g.emission.emit(next)) {
-        return g.result(mode(), g.emission.count() - 1);
-      }
-      chunk = new int[] {next};
+          g.forward(Chunk.causalWrite(new int[] {next}, cache.length(), new int[] {0})).row(0);
+      next = g.pick(logits, position);
     }
+    return g.result(mode(), g.emission.count() - 1);
   }
 }

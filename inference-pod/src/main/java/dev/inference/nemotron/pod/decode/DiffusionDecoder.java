@@ -57,12 +57,7 @@ public final class DiffusionDecoder implements Decoder {
   @Override
   public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
     Generation g = new Generation(this, model, cache, request);
-    int p = g.prompt.length;
-    int seedPosition = cache.length() + p;
-    int seed =
-        g.pick(
-            g.forward(Chunk.causalWrite(g.prompt, cache.length(), Chunk.lastRow(p))).row(p - 1),
-            seedPosition);
+    int seed = g.prefill();
     List<Integer> steps = new ArrayList<>();
     int cached = 0;
     while (true) {

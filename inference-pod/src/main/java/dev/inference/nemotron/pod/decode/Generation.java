@@ -60,6 +60,17 @@ final class Generation {
     return model.forward(cache, chunk);
   }
 
+  /**
+   * The prefill (CAUSAL + WRITE over the prompt, 1 forward): returns the pick of its last row, the
+   * token for the position after the prompt.
+   */
+  int prefill() {
+    int p = prompt.length;
+    int position = cache.length() + p;
+    return pick(
+        forward(Chunk.causalWrite(prompt, cache.length(), Chunk.lastRow(p))).row(p - 1), position);
+  }
+
   /** The token for absolute position {@code position}. */
   int pick(float[] logits, int position) {
     return picker.pick(logits, position);

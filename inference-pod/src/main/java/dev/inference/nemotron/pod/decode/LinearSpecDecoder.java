@@ -47,12 +47,7 @@ public final class LinearSpecDecoder implements Decoder {
   public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
     Generation g = new Generation(this, model, cache, request);
     Speculation speculation = new Speculation();
-    int p = g.prompt.length;
-    int firstPosition = cache.length() + p;
-    int next =
-        g.pick(
-            g.forward(Chunk.causalWrite(g.prompt, cache.length(), Chunk.lastRow(p))).row(p - 1),
-            firstPosition);
+    int next = g.prefill();
     if (g.emission.emit(next)) {
       return speculation.result(mode(), g);
     }
