@@ -10,10 +10,8 @@ import dev.inference.nemotron.operator.dependent.DisruptionBudgetDependent;
 import dev.inference.nemotron.operator.dependent.FetchJobDependent;
 import dev.inference.nemotron.operator.dependent.FleetContext;
 import dev.inference.nemotron.operator.dependent.NetworkPolicyDependent;
-import dev.inference.nemotron.operator.dependent.PrometheusOperatorInstalled;
 import dev.inference.nemotron.operator.dependent.ServiceAccountDependent;
 import dev.inference.nemotron.operator.dependent.ServiceDependent;
-import dev.inference.nemotron.operator.dependent.ServiceMonitorDependent;
 import dev.inference.nemotron.operator.dependent.WeightCacheConfigured;
 import dev.inference.nemotron.operator.dependent.WeightCacheDependent;
 import dev.inference.nemotron.operator.desired.DesiredDeployment;
@@ -76,24 +74,12 @@ import org.jboss.logging.Logger;
           dependsOn = {"runtime-config", "service-account"}),
       @Dependent(name = "service", type = ServiceDependent.class),
       @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
-      @Dependent(name = "network-policy", type = NetworkPolicyDependent.class),
-      @Dependent(
-          name = "service-monitor",
-          type = ServiceMonitorDependent.class,
-          activationCondition = PrometheusOperatorInstalled.class)
+      @Dependent(name = "network-policy", type = NetworkPolicyDependent.class)
     })
 @RBACRule(
     apiGroups = "",
     resources = "events",
     verbs = {"create", "patch"})
-@RBACRule(
-    apiGroups = "apiextensions.k8s.io",
-    resources = "customresourcedefinitions",
-    verbs = {"get"})
-@RBACRule(
-    apiGroups = "monitoring.coreos.com",
-    resources = "servicemonitors",
-    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(
     apiGroups = "coordination.k8s.io",
     resources = "leases",

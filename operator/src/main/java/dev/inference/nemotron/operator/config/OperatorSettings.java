@@ -32,10 +32,6 @@ public interface OperatorSettings {
    */
   Optional<List<String>> scrapeNamespaces();
 
-  /** Path of the runtime's Prometheus metrics, for the ServiceMonitor. */
-  @WithDefault("/metrics")
-  String metricsPath();
-
   /** Numeric user the pods run as (non-root; also the group that owns the weight cache). */
   @WithDefault("10001")
   long runAsUser();

@@ -1,0 +1,198 @@
+package dev.inference.nemotron.operator.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inference.nemotron.api.v1alpha1.GpuClass;
+import dev.inference.nemotron.api.v1alpha1.ModeMix;
+import dev.inference.nemotron.api.v1alpha1.ModelSize;
+import dev.inference.nemotron.api.v1alpha1.ModesSpec;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.api.v1alpha1.Quantization;
+import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
+import dev.inference.nemotron.operator.SampleFleets;
+import dev.inference.nemotron.operator.sizing.ModelSizing;
+import dev.inference.nemotron.operator.spec.ModelSourceUri;
+import dev.inference.nemotron.operator.spec.SpecChange;
+import dev.inference.nemotron.operator.spec.SpecDiff;
+import dev.inference.nemotron.operator.spec.SpecSizing;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The desired objects as pure functions of a fleet, and their agreement with {@link SpecDiff}. */
+class DesiredObjectsTest {
+
+  private static Fleet fleet(NemotronDiffusionDeployment resource) {
+    var spec = resource.getSpec();
+    return new Fleet(
+        resource,
+        ModelSourceUri.parse(spec.getModel().getSource().getUri()).orElseThrow(),
+        SpecSizing.gpuClass(spec),
+        ModelSizing.estimate(SpecSizing.request(spec)),
+        1,
+        TestSettings.DEFAULT);
+  }
+
+  private static NemotronDiffusionDeployment sample() {
+    return SampleFleets.chat8b("chat-8b", "team-a");
+  }
+
+  @Test
+  void deploymentRequestsTheGpusAndPinsTheGpuClassByItsProductLabels() {
+    Deployment deployment = DesiredDeployment.of(fleet(sample()));
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container runtime = pod.getContainers().getFirst();
+
+    assertThat(runtime.getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("1"));
+    assertThat(
+            pod.getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .getFirst()
+                .getMatchExpressions()
+                .getFirst()
+                .getValues())
+        .contains("NVIDIA-H100-80GB-HBM3", "NVIDIA-H100-SXM5-80GB");
+    assertThat(pod.getTolerations())
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+  }
+
+  @Test
+  void podRunsNonRootOnAReadOnlyRootWithoutCapabilitiesAndAWritableTmp() {
+    PodSpec pod = DesiredDeployment.of(fleet(sample())).getSpec().getTemplate().getSpec();
+    Container runtime = pod.getContainers().getFirst();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(runtime.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(runtime.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(runtime.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(runtime.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(runtime.getPorts().getFirst().getName()).isEqualTo("http");
+    assertThat(runtime.getPorts().getFirst().getContainerPort()).isEqualTo(8080);
+    assertThat(runtime.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+    assertThat(runtime.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+  }
+
+  @Test
+  void cpuClassRequestsNoGpuButTheSizedMemory() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().getGpu().setGpuClass(GpuClass.CPU);
+    resource.getSpec().getGpu().setCount(0);
+    Fleet fleet = fleet(resource);
+    PodSpec pod = DesiredDeployment.of(fleet).getSpec().getTemplate().getSpec();
+    var resources = pod.getContainers().getFirst().getResources();
+
+    assertThat(resources.getLimits()).doesNotContainKey("nvidia.com/gpu");
+    assertThat(Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue())
+        .isGreaterThanOrEqualTo(fleet.sizing().requiredBytes());
+    assertThat(pod.getAffinity()).isNull();
+  }
+
+  @Test
+  void tenantKeysAreMountedFromTheirSecretsAndNeverWrittenToTheConfigMap() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().setTenants(List.of(SampleFleets.tenant("search")));
+    Fleet fleet = fleet(resource);
+    PodSpec pod = DesiredDeployment.of(fleet).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getProjected() != null)
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getProjected().getSources().getFirst().getSecret().getName())
+                    .isEqualTo("search-key"));
+    String document = DesiredConfigMap.of(fleet).getData().get("runtime.yaml");
+    assertThat(document)
+        .contains("apiKeyFile: /var/run/secrets/nemotron/tenants/search")
+        .doesNotContain("search-key");
+  }
+
+  @Test
+  void networkPolicyAdmitsLabelledClientsTheOperatorAndTheScrapeNamespacesOnly() {
+    NetworkPolicy policy = DesiredNetworkPolicy.of(fleet(sample()));
+    var from = policy.getSpec().getIngress().getFirst().getFrom();
+
+    assertThat(from).hasSize(3);
+    assertThat(from.get(0).getPodSelector().getMatchLabels())
+        .containsEntry("nemotron.inference.dev/client", "chat-8b");
+    assertThat(from.get(1).getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", "nemotron-system");
+    assertThat(from.get(2).getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", "monitoring");
+  }
+
+  @Test
+  void fetchJobIsNamedAfterTheSourceSoANewRevisionGetsANewJob() {
+    NemotronDiffusionDeployment resource = sample();
+    String before = DesiredFetchJob.name(fleet(resource));
+    resource.getSpec().getModel().getSource().setRevision("v2");
+
+    assertThat(DesiredFetchJob.name(fleet(resource)))
+        .isNotEqualTo(before)
+        .startsWith("chat-8b-fetch-");
+  }
+
+  /** Changes of one spec field each, named by the field. */
+  enum Edit {
+    REPLICAS(r -> r.getSpec().setReplicas(3)),
+    SCALING(
+        r -> {
+          ScalingSpec scaling = new ScalingSpec();
+          scaling.setMaxReplicas(9);
+          r.getSpec().setScaling(scaling);
+        }),
+    MODES(
+        r -> {
+          ModesSpec modes = new ModesSpec();
+          modes.setMix(new ModeMix(50, 0, 50));
+          r.getSpec().setModes(modes);
+        }),
+    TENANTS(r -> r.getSpec().setTenants(List.of(SampleFleets.tenant("search")))),
+    MODEL(r -> r.getSpec().getModel().setSize(ModelSize.SIZE_3B)),
+    QUANTIZATION(r -> r.getSpec().setQuantization(Quantization.INT8)),
+    GPU(r -> r.getSpec().getGpu().setCount(2)),
+    MAX_CONTEXT_LENGTH(r -> r.getSpec().setMaxContextLength(4096)),
+    MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4));
+
+    final Consumer<NemotronDiffusionDeployment> apply;
+
+    Edit(Consumer<NemotronDiffusionDeployment> apply) {
+      this.apply = apply;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Edit.class)
+  void podTemplateChangesExactlyWhenTheClassifierSaysPodsRollOrReload(Edit edit) {
+    NemotronDiffusionDeployment before = sample();
+    NemotronDiffusionDeployment after = sample();
+    edit.apply.accept(after);
+
+    SpecChange meaning = SpecDiff.between(Optional.of(before.getSpec()), after.getSpec()).meaning();
+    var templateBefore = DesiredDeployment.of(fleet(before)).getSpec().getTemplate();
+    var templateAfter = DesiredDeployment.of(fleet(after)).getSpec().getTemplate();
+
+    assertThat(meaning).isNotEqualTo(SpecChange.NONE);
+    if (meaning == SpecChange.SCALE) {
+      assertThat(templateAfter).isEqualTo(templateBefore);
+    } else {
+      assertThat(templateAfter).isNotEqualTo(templateBefore);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.inference.nemotron.operator.desired;
+
+import dev.inference.nemotron.operator.config.OperatorSettings;
+import java.util.List;
+import java.util.Optional;
+
+/** Operator settings for pure tests of the desired objects. */
+record TestSettings(String image, String namespace, List<String> scrapers)
+    implements OperatorSettings {
+
+  static final TestSettings DEFAULT =
+      new TestSettings("nemotron-inference-pod:test", "nemotron-system", List.of("monitoring"));
+
+  @Override
+  public String imagePullPolicy() {
+    return "IfNotPresent";
+  }
+
+  @Override
+  public Optional<List<String>> scrapeNamespaces() {
+    return Optional.of(scrapers);
+  }
+
+  @Override
+  public long runAsUser() {
+    return 10001;
+  }
+}
