@@ -15,7 +15,7 @@ import java.util.Set;
  * instead of silently ignoring them.
  */
 public final class CommandArgs {
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, List<String>> values = new LinkedHashMap<>(); // null entries: flags
   private final Set<String> used = new HashSet<>();
 
   private CommandArgs() {}
@@ -40,10 +40,7 @@ public final class CommandArgs {
       } else {
         value = null;
       }
-      if (args.values.containsKey(name)) {
-        throw new UsageException("option --" + name + " given twice");
-      }
-      args.values.put(name, value);
+      args.values.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     }
     return args;
   }
@@ -51,8 +48,11 @@ public final class CommandArgs {
   /** Whether {@code --name} was given (as a flag or with a value). */
   public boolean flag(String name) {
     used.add(name);
-    if (values.containsKey(name) && values.get(name) != null) {
-      String v = values.get(name);
+    if (!values.containsKey(name)) {
+      return false;
+    }
+    String v = single(name);
+    if (v != null) {
       if (v.equals("true")) {
         return true;
       }
@@ -61,7 +61,7 @@ public final class CommandArgs {
       }
       throw new UsageException("--" + name + " is a flag and takes no value (got '" + v + "')");
     }
-    return values.containsKey(name);
+    return true;
   }
 
   /** The option's value, or {@code fallback} when absent. */
@@ -70,7 +70,7 @@ public final class CommandArgs {
     if (!values.containsKey(name)) {
       return fallback;
     }
-    String v = values.get(name);
+    String v = single(name);
     if (v == null) {
       throw new UsageException("--" + name + " needs a value");
     }
@@ -84,6 +84,20 @@ public final class CommandArgs {
       throw new UsageException("missing required option --" + name);
     }
     return v;
+  }
+
+  /**
+   * Every value of a repeatable option ({@code --stop a --stop b}), in order; empty when absent.
+   */
+  public List<String> strings(String name) {
+    used.add(name);
+    List<String> all = values.getOrDefault(name, List.of());
+    for (String v : all) {
+      if (v == null) {
+        throw new UsageException("--" + name + " needs a value");
+      }
+    }
+    return List.copyOf(all);
   }
 
   /** Whether the option is present. Does not mark it used. */
@@ -153,6 +167,16 @@ public final class CommandArgs {
       throw new UsageException("--" + name + ": " + p + " does not exist");
     }
     return p;
+  }
+
+  /** The one value of an option that may not repeat (null for a bare flag). */
+  private String single(String name) {
+    List<String> all = values.get(name);
+    if (all.size() > 1) {
+      throw new UsageException(
+          "option --" + name + " given " + all.size() + " times; it takes one value");
+    }
+    return all.get(0);
   }
 
   /** Fails on any option the command never read: a typo must not be silently ignored. */

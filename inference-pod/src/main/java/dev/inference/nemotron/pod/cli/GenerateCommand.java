@@ -64,7 +64,7 @@ public final class GenerateCommand implements Command {
         "  --block-size B          diffusion / self-speculation block (default: config block_size)",
         "  --threshold X           diffusion reveal confidence in [0, 1] (default 0.9)",
         "  --lora DIR|none         draft adapter (default: MODEL/linear_spec_lora when present)",
-        "  --stop STR              stop once the text contains STR (one stop string)",
+        "  --stop STR              stop once the text contains STR (repeatable)",
         "  --ignore-eos            do not stop at EOS (fixed-length runs for measurements)",
         "  --json                  print one JSON object with ids, text and figures");
   }
@@ -101,7 +101,7 @@ public final class GenerateCommand implements Command {
     Integer blockSize = args.has("block-size") ? args.integer("block-size", 0) : null;
     double threshold = args.decimal("threshold", DEFAULT_THRESHOLD);
     String lora = args.string("lora", null);
-    String stop = args.string("stop", null);
+    List<String> stops = args.strings("stop");
     boolean ignoreEos = args.flag("ignore-eos");
     boolean json = args.flag("json");
     args.requireAllUsed();
@@ -121,7 +121,7 @@ public final class GenerateCommand implements Command {
       if (promptIds.length == 0) {
         throw new UsageException("the prompt encodes to no tokens");
       }
-      SamplingParams params = sampling(temperature, topK, topP, seed, maxTokens, stop);
+      SamplingParams params = sampling(temperature, topK, topP, seed, maxTokens, stops);
       if (!ignoreEos) {
         List<Integer> eos = new ArrayList<>(config.eosTokenIds());
         tokenizer.eosTokenId().ifPresent(eos::add);
@@ -143,7 +143,7 @@ public final class GenerateCommand implements Command {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // Stream text unless stop strings must first be cut off or JSON is asked for.
-      boolean stream = !json && stop == null;
+      boolean stream = !json && stops.isEmpty();
       StreamingDecoder streaming = tokenizer.streamingDecoder(true);
       TokenListener listener =
           stream
@@ -160,7 +160,7 @@ public final class GenerateCommand implements Command {
               new DecodeRequest(
                   promptIds, params, emitted -> tokenizer.decode(emitted, true), listener));
       double seconds = (System.nanoTime() - start) / 1e9;
-      String text = cutAtStop(tokenizer.decode(result.ids(), true), stop);
+      String text = cutAtStop(tokenizer.decode(result.ids(), true), stops);
       if (json) {
         out.println(
             JSON.writeValueAsString(
@@ -205,16 +205,9 @@ public final class GenerateCommand implements Command {
   }
 
   private static SamplingParams sampling(
-      double temperature, int topK, double topP, long seed, int maxTokens, String stop) {
+      double temperature, int topK, double topP, long seed, int maxTokens, List<String> stops) {
     try {
-      return new SamplingParams(
-          temperature,
-          topK,
-          topP,
-          seed,
-          maxTokens,
-          List.of(),
-          stop == null ? List.of() : List.of(stop));
+      return new SamplingParams(temperature, topK, topP, seed, maxTokens, List.of(), stops);
     } catch (IllegalArgumentException e) {
       // The record names the API fields; the CLI user typed the options.
       throw new UsageException(
@@ -234,13 +227,18 @@ public final class GenerateCommand implements Command {
     }
   }
 
-  /** The text up to the first stop string (OpenAI semantics: the stop string is not returned). */
-  static String cutAtStop(String text, String stop) {
-    if (stop == null) {
-      return text;
+  /**
+   * The text up to the earliest stop string (OpenAI semantics: the stop string is not returned).
+   */
+  static String cutAtStop(String text, List<String> stops) {
+    int cut = text.length();
+    for (String stop : stops) {
+      int at = text.indexOf(stop);
+      if (at >= 0) {
+        cut = Math.min(cut, at);
+      }
     }
-    int at = text.indexOf(stop);
-    return at < 0 ? text : text.substring(0, at);
+    return text.substring(0, cut);
   }
 
   private static ObjectNode report(

@@ -33,8 +33,17 @@ class CommandArgsTest {
     assertThatThrownBy(() -> args.longValue("seed", 0)).hasMessageContaining("--seed");
     assertThatThrownBy(() -> CommandArgs.parse(new String[] {"stray"}))
         .isInstanceOf(UsageException.class);
-    assertThatThrownBy(() -> CommandArgs.parse(new String[] {"--a", "1", "--a", "2"}))
-        .hasMessageContaining("twice");
+    CommandArgs repeated = CommandArgs.parse(new String[] {"--a", "1", "--a", "2"});
+    assertThatThrownBy(() -> repeated.integer("a", 0)).hasMessageContaining("given 2 times");
+  }
+
+  @Test
+  void repeatableOptionsKeepEveryValueInOrder() {
+    CommandArgs args = CommandArgs.parse(new String[] {"--stop", "a", "--stop=b", "--json"});
+    assertThat(args.strings("stop")).containsExactly("a", "b");
+    assertThat(args.strings("absent")).isEmpty();
+    assertThat(args.flag("json")).isTrue();
+    args.requireAllUsed();
   }
 
   @Test

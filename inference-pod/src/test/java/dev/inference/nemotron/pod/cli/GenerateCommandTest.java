@@ -151,6 +151,13 @@ class GenerateCommandTest {
   }
 
   @Test
+  void earliestOfSeveralStopStringsCutsTheText() {
+    assertThat(GenerateCommand.cutAtStop("abcdef", List.of("e", "c"))).isEqualTo("ab");
+    assertThat(GenerateCommand.cutAtStop("abcdef", List.of("x"))).isEqualTo("abcdef");
+    assertThat(GenerateCommand.cutAtStop("abcdef", List.of())).isEqualTo("abcdef");
+  }
+
+  @Test
   void stopStringCutsTheTextAndEndsGeneration() throws Exception {
     JsonNode full = generateJson("--ids", "7,8,9", "--max-tokens", "20", "--ignore-eos");
     String text = full.get("text").asText();
