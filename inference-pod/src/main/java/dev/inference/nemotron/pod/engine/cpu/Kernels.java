@@ -10,6 +10,9 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Kernels {
 
+  /** Weight rows {@link #matmulBlock} decodes at a time: its scratch holds this many rows. */
+  int SCRATCH_ROWS = 8;
+
   /** Short name printed with the tunables ({@code scalar} or {@code vector}). */
   String name();
 
@@ -28,6 +31,24 @@ public interface Kernels {
    * forward cheaper than that many one-row forwards.
    */
   void dotRows(float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride);
+
+  /**
+   * A block of a matmul {@code out = x W^T}: for weight rows j in {@code [from, to)} of {@code W
+   * [outDim, n]} (storage format {@code dtype}) and input rows r in {@code [0, rows)} of {@code x
+   * [rows, n]}, {@code out[r * outDim + j] = dot(W[j], x[r])}. Each weight row is read once for all
+   * input rows. {@code scratch} holds at least {@code SCRATCH_ROWS * n} floats.
+   */
+  void matmulBlock(
+      DType dtype,
+      MemorySegment w,
+      int n,
+      int from,
+      int to,
+      float[] x,
+      int rows,
+      float[] out,
+      int outDim,
+      float[] scratch);
 
   /** {@code y[yOffset + i] += a * x[xOffset + i]} for i in [0, n). */
   void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n);

@@ -4,9 +4,8 @@ import dev.inference.nemotron.pod.model.Tensor;
 
 /**
  * {@code out = x W^T} for a weight {@code W [out, in]} in its storage format and input rows {@code
- * x [rows, in]}. Output rows of {@code W} are split across the workers; each weight row is decoded
- * once into a float buffer and dotted with every input row, so a multi-row chunk reads the weights
- * once.
+ * x [rows, in]}. Output rows of {@code W} are split across the workers; within a worker's block the
+ * kernel reads each weight row once for every input row ({@link Kernels#matmulBlock}).
  */
 final class Matmul {
   private final Kernels kernels;
@@ -24,11 +23,8 @@ final class Matmul {
     pool.forRanges(
         outDim,
         (from, to) -> {
-          float[] row = new float[inDim]; // [in], one decoded weight row
-          for (int j = from; j < to; j++) {
-            kernels.decode(w.dtype(), w.data(), (long) j * inDim, row, 0, inDim);
-            kernels.dotRows(row, x, rows, inDim, out, j, outDim);
-          }
+          float[] scratch = new float[Kernels.SCRATCH_ROWS * inDim]; // decoded weight rows
+          kernels.matmulBlock(w.dtype(), w.data(), inDim, from, to, x, rows, out, outDim, scratch);
         });
   }
 }

@@ -37,6 +37,24 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void matmulBlock(
+      DType dtype,
+      MemorySegment w,
+      int n,
+      int from,
+      int to,
+      float[] x,
+      int rows,
+      float[] out,
+      int outDim,
+      float[] scratch) {
+    for (int j = from; j < to; j++) {
+      decode(dtype, w, (long) j * n, scratch, 0, n);
+      dotRows(scratch, x, rows, n, out, j, outDim);
+    }
+  }
+
+  @Override
   public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
     for (int i = 0; i < n; i++) {
       y[yOffset + i] += a * x[xOffset + i];

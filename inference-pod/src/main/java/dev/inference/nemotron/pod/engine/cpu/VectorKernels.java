@@ -44,11 +44,7 @@ public final class VectorKernels implements Kernels {
       case BF16 -> {
         long base = first * 2;
         for (; i < bound; i += LANES) {
-          ShortVector raw = ShortVector.fromMemorySegment(SHORTS, data, base + 2L * i, LE);
-          IntVector wide = (IntVector) raw.convertShape(VectorOperators.S2I, INTS, 0);
-          wide.lanewise(VectorOperators.LSHL, 16)
-              .reinterpretAsFloats()
-              .intoArray(dst, dstOffset + i);
+          bf16(data, base + 2L * i).intoArray(dst, dstOffset + i);
         }
       }
       case F32 -> {
@@ -135,6 +131,151 @@ public final class VectorKernels implements Kernels {
     for (; r < rows; r++) {
       out[outOffset + r * outStride] = dot(w, 0, x, r * n, n);
     }
+  }
+
+  @Override
+  public void matmulBlock(
+      DType dtype,
+      MemorySegment w,
+      int n,
+      int from,
+      int to,
+      float[] x,
+      int rows,
+      float[] out,
+      int outDim,
+      float[] scratch) {
+    if (rows == 1 && dtype != DType.F16) {
+      // One input row: decode into registers and multiply at once, nothing to reuse a buffer for.
+      for (int j = from; j < to; j++) {
+        out[j] = fusedDot(dtype, w, (long) j * n, x, n);
+      }
+      return;
+    }
+    // Decode a block of weight rows, then stream the input rows past it four at a time: each
+    // input row is read once per block rather than once per weight row.
+    for (int j0 = from; j0 < to; j0 += SCRATCH_ROWS) {
+      int count = Math.min(SCRATCH_ROWS, to - j0);
+      for (int q = 0; q < count; q++) {
+        decode(dtype, w, (long) (j0 + q) * n, scratch, q * n, n);
+      }
+      blockTimesRows(scratch, count, x, rows, n, out, j0, outDim);
+    }
+  }
+
+  /** {@code dot(W[row], x[0 .. n))} with W decoded on the fly (BF16 or F32). */
+  private static float fusedDot(DType dtype, MemorySegment w, long first, float[] x, int n) {
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = FloatVector.zero(FLOATS);
+    int i = 0;
+    int bound2 = n - n % (2 * LANES);
+    if (dtype == DType.BF16) {
+      long base = first * 2;
+      for (; i < bound2; i += 2 * LANES) {
+        acc0 = bf16(w, base + 2L * i).fma(FloatVector.fromArray(FLOATS, x, i), acc0);
+        acc1 =
+            bf16(w, base + 2L * (i + LANES)).fma(FloatVector.fromArray(FLOATS, x, i + LANES), acc1);
+      }
+    } else {
+      long base = first * 4;
+      for (; i < bound2; i += 2 * LANES) {
+        acc0 =
+            FloatVector.fromMemorySegment(FLOATS, w, base + 4L * i, LE)
+                .fma(FloatVector.fromArray(FLOATS, x, i), acc0);
+        acc1 =
+            FloatVector.fromMemorySegment(FLOATS, w, base + 4L * (i + LANES), LE)
+                .fma(FloatVector.fromArray(FLOATS, x, i + LANES), acc1);
+      }
+    }
+    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum += dtype.decode(w, first + i) * x[i];
+    }
+    return sum;
+  }
+
+  private static FloatVector bf16(MemorySegment w, long byteOffset) {
+    ShortVector raw = ShortVector.fromMemorySegment(SHORTS, w, byteOffset, LE);
+    IntVector wide = (IntVector) raw.convertShape(VectorOperators.S2I, INTS, 0);
+    return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  /** {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count decoded weight rows. */
+  private void blockTimesRows(
+      float[] w, int count, float[] x, int rows, int n, float[] out, int j0, int outDim) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int q = 0;
+      for (; q + 2 <= count; q += 2) {
+        pairTimesFourRows(w, q * n, x, r * n, n, out, r * outDim + j0 + q, outDim);
+      }
+      for (; q < count; q++) {
+        for (int k = 0; k < 4; k++) {
+          out[(r + k) * outDim + j0 + q] = dot(w, q * n, x, (r + k) * n, n);
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      for (int q = 0; q < count; q++) {
+        out[r * outDim + j0 + q] = dot(w, q * n, x, r * n, n);
+      }
+    }
+  }
+
+  /**
+   * Weight rows at {@code w0} and {@code w0 + n} against input rows at {@code x0 .. x0 + 3n}: two
+   * weight loads and four input loads feed eight FMAs. Writes {@code out[o + k * outDim]} (first
+   * weight row) and {@code out[o + k * outDim + 1]} (second) for k < 4.
+   */
+  private static void pairTimesFourRows(
+      float[] w, int w0, float[] x, int x0, int n, float[] out, int o, int outDim) {
+    int w1 = w0 + n;
+    int x1 = x0 + n;
+    int x2 = x1 + n;
+    int x3 = x2 + n;
+    FloatVector a00 = FloatVector.zero(FLOATS);
+    FloatVector a01 = FloatVector.zero(FLOATS);
+    FloatVector a02 = FloatVector.zero(FLOATS);
+    FloatVector a03 = FloatVector.zero(FLOATS);
+    FloatVector a10 = FloatVector.zero(FLOATS);
+    FloatVector a11 = FloatVector.zero(FLOATS);
+    FloatVector a12 = FloatVector.zero(FLOATS);
+    FloatVector a13 = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      FloatVector u = FloatVector.fromArray(FLOATS, w, w0 + i);
+      FloatVector t = FloatVector.fromArray(FLOATS, w, w1 + i);
+      FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
+      a00 = u.fma(v, a00);
+      a10 = t.fma(v, a10);
+      v = FloatVector.fromArray(FLOATS, x, x1 + i);
+      a01 = u.fma(v, a01);
+      a11 = t.fma(v, a11);
+      v = FloatVector.fromArray(FLOATS, x, x2 + i);
+      a02 = u.fma(v, a02);
+      a12 = t.fma(v, a12);
+      v = FloatVector.fromArray(FLOATS, x, x3 + i);
+      a03 = u.fma(v, a03);
+      a13 = t.fma(v, a13);
+    }
+    out[o] = a00.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x0, i, n);
+    out[o + 1] = a10.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x0, i, n);
+    out[o + outDim] = a01.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x1, i, n);
+    out[o + outDim + 1] = a11.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x1, i, n);
+    out[o + 2 * outDim] = a02.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x2, i, n);
+    out[o + 2 * outDim + 1] = a12.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x2, i, n);
+    out[o + 3 * outDim] = a03.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x3, i, n);
+    out[o + 3 * outDim + 1] = a13.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x3, i, n);
+  }
+
+  /** {@code sum w[wOffset + i] * x[xOffset + i]} over the scalar tail {@code i in [from, n)}. */
+  private static float tail(float[] w, int wOffset, float[] x, int xOffset, int from, int n) {
+    float sum = 0f;
+    for (int i = from; i < n; i++) {
+      sum += w[wOffset + i] * x[xOffset + i];
+    }
+    return sum;
   }
 
   @Override

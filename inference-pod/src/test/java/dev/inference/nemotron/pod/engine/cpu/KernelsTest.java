@@ -78,6 +78,39 @@ class KernelsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void matmulBlockMatchesScalarForEveryRowCount(DType dtype) {
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + random.nextInt(200);
+      int outDim = 1 + random.nextInt(21); // up to three scratch blocks
+      int rows = 1 + random.nextInt(11);
+      int from = random.nextInt(outDim);
+      int to = from + 1 + random.nextInt(outDim - from);
+      MemorySegment w = randomStorage(dtype, outDim * n, random.nextInt(3));
+      float[] x = randomFloats(rows * n);
+      float[] expected = new float[rows * outDim];
+      float[] actual = new float[rows * outDim];
+      SCALAR.matmulBlock(
+          dtype, w, n, from, to, x, rows, expected, outDim, new float[Kernels.SCRATCH_ROWS * n]);
+      VECTOR.matmulBlock(
+          dtype, w, n, from, to, x, rows, actual, outDim, new float[Kernels.SCRATCH_ROWS * n]);
+      for (int i = 0; i < expected.length; i++) {
+        // Relative to the magnitude of the terms: weights are ~N(0, 9), inputs in [-1, 1].
+        assertThat(actual[i])
+            .as("%s n=%d rows=%d block [%d, %d) index %d", dtype, n, rows, from, to, i)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(3e-5f * n + 1e-5f));
+      }
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < outDim; j++) {
+          if (j < from || j >= to) {
+            assertThat(actual[r * outDim + j]).as("outside the block").isZero();
+          }
+        }
+      }
+    }
+  }
+
   @RepeatedTest(20)
   void axpyMatchesScalar() {
     int n = 1 + random.nextInt(300);
