@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -45,6 +46,8 @@ class ReconcilerAgainstMockApiServerTest {
 
   @Inject KubernetesClient client;
 
+  @Inject dev.inference.nemotron.operator.status.StatusWriter statusWriter;
+
   private static ConditionFactory eventually() {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
   }
@@ -57,18 +60,27 @@ class ReconcilerAgainstMockApiServerTest {
     return client.resource(resource).create();
   }
 
+  /** Edits the spec as a user would, retrying when it races the operator's status write. */
   private void edit(String namespace, String name, Consumer<NemotronDiffusionDeployment> change) {
-    client
-        .resources(NemotronDiffusionDeployment.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r);
-              r.getMetadata()
-                  .setGeneration(
-                      Optional.ofNullable(r.getMetadata().getGeneration()).orElse(1L) + 1);
-              return r;
+    eventually()
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(NemotronDiffusionDeployment.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      r -> {
+                        change.accept(r);
+                        r.getMetadata()
+                            .setGeneration(
+                                Optional.ofNullable(r.getMetadata().getGeneration()).orElse(1L)
+                                    + 1);
+                        return r;
+                      });
+              return true;
             });
   }
 
@@ -385,6 +397,32 @@ class ReconcilerAgainstMockApiServerTest {
             client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("deleted").get(),
             client.network().v1().networkPolicies().inNamespace(ns).withName("deleted").get());
     children.forEach(child -> assertOwnedBy(child, created));
+  }
+
+  @Test
+  void statusWriteThatConflictsIsRedoneOnTheLatestVersion() {
+    String ns = freshNamespace();
+    create(SampleFleets.invalidForStatusTests("conflict", ns));
+    eventually().until(() -> condition(ns, "conflict", "Ready").isPresent());
+    NemotronDiffusionDeployment stale = fetch(ns, "conflict");
+    client
+        .resources(NemotronDiffusionDeployment.class)
+        .inNamespace(ns)
+        .withName("conflict")
+        .edit(
+            r -> {
+              r.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
+              return r;
+            });
+    var status = fetch(ns, "conflict").getStatus();
+    status.setEndpoint("http://written-after-a-conflict/v1");
+
+    boolean written = statusWriter.write(stale, status);
+
+    assertThat(written).isTrue();
+    NemotronDiffusionDeployment latest = fetch(ns, "conflict");
+    assertThat(latest.getStatus().getEndpoint()).isEqualTo("http://written-after-a-conflict/v1");
+    assertThat(latest.getMetadata().getLabels()).containsEntry("touched", "yes");
   }
 
   private Deployment awaitDeployment(String namespace, String name) {

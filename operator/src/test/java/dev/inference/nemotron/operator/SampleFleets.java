@@ -52,6 +52,19 @@ public final class SampleFleets {
     return resource;
   }
 
+  /**
+   * A resource the operator rejects (mode shares sum to 90), so that it writes a status once and
+   * never touches it again: tests of status writes race nothing but themselves.
+   */
+  public static NemotronDiffusionDeployment invalidForStatusTests(String name, String namespace) {
+    NemotronDiffusionDeployment resource = chat8b(name, namespace);
+    dev.inference.nemotron.api.v1alpha1.ModesSpec modes =
+        new dev.inference.nemotron.api.v1alpha1.ModesSpec();
+    modes.setMix(new dev.inference.nemotron.api.v1alpha1.ModeMix(20, 30, 40));
+    resource.getSpec().setModes(modes);
+    return resource;
+  }
+
   /** A tenant whose key is in Secret {@code <name>-key}. */
   public static TenantSpec tenant(String name) {
     SecretKeyRef key = new SecretKeyRef();
