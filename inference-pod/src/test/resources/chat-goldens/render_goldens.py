@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Renders the chat-template goldens with the real jinja2, the way Hugging Face transformers'
+apply_chat_template does (ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True),
+the loopcontrols extension, a tojson filter calling json.dumps with ensure_ascii=False, and the
+raise_exception global). The Java tests compare the Java renderer with these files exactly and
+never run Python themselves.
+
+Usage: python3 render_goldens.py [SHARED_DIR]   (default: ../../../../../../shared)
+Writes goldens/<template>.json next to this script.
+"""
+import json
+import os
+import sys
+
+import jinja2
+from jinja2.ext import loopcontrols
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, *[".."] * 6, "shared")
+SPECIAL_TOKEN_KEYS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token",
+                      "cls_token", "mask_token"]
+
+
+def environment():
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
+                          sort_keys=sort_keys)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                        extensions=[loopcontrols])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    return env
+
+
+def think(reasoning, answer):
+    return "<think>\n" + reasoning + "\n</think>\n\n" + answer
+
+
+CONVERSATIONS = {
+    "system_user": [
+        {"role": "system", "content": "You are a careful assistant."},
+        {"role": "user", "content": "What is 2+2?"},
+    ],
+    "user_only": [{"role": "user", "content": "Hello"}],
+    "multi_turn": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Name a prime."},
+        {"role": "assistant", "content": "7"},
+        {"role": "user", "content": "Another one?"},
+    ],
+    "multi_turn_thinking": [
+        {"role": "user", "content": "Is 91 prime?"},
+        {"role": "assistant", "content": think("91 = 7 * 13.", "No, 91 = 7 x 13.")},
+        {"role": "user", "content": "And 97?"},
+        {"role": "assistant", "content": think("Check 2, 3, 5, 7.", "Yes.")},
+        {"role": "user", "content": "Thanks"},
+    ],
+    "ends_with_assistant": [
+        {"role": "system", "content": "  Spaces around  "},
+        {"role": "user", "content": "Say hi"},
+        {"role": "assistant", "content": "<think>\n\nshort\n\n</think>\n\nHi!"},
+    ],
+    "unicode": [
+        {"role": "system", "content": "Grüße aus Zürich — 日本語 🎉"},
+        {"role": "user", "content": "Quote \"this\", a back\\slash,\ta tab\nand a newline ✓"},
+    ],
+    "roles_not_alternating": [
+        {"role": "user", "content": "one"},
+        {"role": "user", "content": "two"},
+    ],
+}
+
+FLAGS = [
+    {"add_generation_prompt": True, "enable_thinking": True},
+    {"add_generation_prompt": True, "enable_thinking": False},
+    {"add_generation_prompt": False, "enable_thinking": True},
+    {"add_generation_prompt": False, "enable_thinking": False},
+]
+
+EXTRA = {
+    "n": 7,
+    "f": 2.5,
+    "big": 1e20,
+    "small": 0.0001,
+    "tiny": 1.5e-7,
+    "flag": True,
+    "nothing": None,
+    "words": ["banana", "Apple", "cherry", "apple"],
+    "tools": [{
+        "name": "get_weather",
+        "description": "Wetter für Zürich \u2014 \"quoted\"",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
+                       "required": ["city"]},
+    }],
+    "nested": {"k": [1, 2.0, "x", None, True], "empty": {}, "list": []},
+}
+
+
+def render(env, source, variables):
+    try:
+        return {"expected": env.from_string(source).render(**variables)}
+    except jinja2.exceptions.TemplateError as e:
+        return {"expected_error": str(e)}
+
+
+def write(name, template_ref, cases):
+    os.makedirs(os.path.join(HERE, "goldens"), exist_ok=True)
+    path = os.path.join(HERE, "goldens", name + ".json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"template": template_ref, "cases": cases}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(path, len(cases), "cases")
+
+
+def hand_written(env):
+    folder = os.path.join(HERE, "templates")
+    for file in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, file), encoding="utf-8") as f:
+            source = f.read()
+        cases = []
+        for conversation, messages in CONVERSATIONS.items():
+            for flags in FLAGS:
+                variables = {"messages": messages, **flags, "bos_token": "<s>",
+                             "eos_token": "</s>", "tools": None, "extra": EXTRA}
+                name = "%s agp=%s think=%s" % (conversation, flags["add_generation_prompt"],
+                                               flags["enable_thinking"])
+                cases.append({"name": name, "variables": variables, **render(env, source, variables)})
+        write(os.path.splitext(file)[0], "templates/" + file, cases)
+
+
+def token_text(value):
+    return value["content"] if isinstance(value, dict) else value
+
+
+def checkpoint(env, tokenizer):
+    """A fixture tokenizer's own chat_template, with the variables apply_chat_template passes."""
+    with open(os.path.join(SHARED, "fixtures", "tokenizers", tokenizer, "tokenizer_config.json"),
+              encoding="utf-8") as f:
+        config = json.load(f)
+    template = config["chat_template"]
+    if isinstance(template, list):
+        template = next(t["template"] for t in template if t["name"] == "default")
+    special = {k: token_text(config[k]) for k in SPECIAL_TOKEN_KEYS if config.get(k) is not None}
+    if config.get("additional_special_tokens"):
+        special["additional_special_tokens"] = [token_text(t) for t in
+                                                config["additional_special_tokens"]]
+    cases = []
+    for conversation, messages in CONVERSATIONS.items():
+        for flags in FLAGS:
+            variables = {"messages": messages, "tools": None, "documents": None, **special, **flags}
+            name = "%s agp=%s think=%s" % (conversation, flags["add_generation_prompt"],
+                                           flags["enable_thinking"])
+            cases.append({"name": name, "variables": variables, **render(env, template, variables)})
+    write(tokenizer, "fixtures/tokenizers/%s/tokenizer_config.json" % tokenizer, cases)
+
+
+if __name__ == "__main__":
+    assert jinja2.__version__ == "3.1.6", "goldens are made with jinja2 3.1.6, found " + jinja2.__version__
+    env = environment()
+    hand_written(env)
+    checkpoint(env, "qwen3")
