@@ -32,6 +32,7 @@ public final class Tokenizer {
   private final boolean[] specialById;
   private final int eosId;
   private final String source;
+  private final ChatTemplate.Definition chat;
 
   private Tokenizer(
       TextNormalizer normalizer,
@@ -39,12 +40,14 @@ public final class Tokenizer {
       BytePairModel model,
       AddedVocabulary added,
       int eosId,
-      String source) {
+      String source,
+      ChatTemplate.Definition chat) {
     this.normalizer = normalizer;
     this.preTokenizer = preTokenizer;
     this.model = model;
     this.added = added;
     this.source = source;
+    this.chat = chat;
     int size = 0;
     for (int id : model.vocab().values()) {
       size = Math.max(size, id + 1);
@@ -113,7 +116,8 @@ public final class Tokenizer {
       }
       eosId = id;
     }
-    return new Tokenizer(normalizer, preTokenizer, model, added, eosId, file.toString());
+    ChatTemplate.Definition chat = ChatTemplate.Definition.read(config, configFile);
+    return new Tokenizer(normalizer, preTokenizer, model, added, eosId, file.toString(), chat);
   }
 
   private static JsonNode readJson(Path file) throws IOException {
@@ -129,7 +133,7 @@ public final class Tokenizer {
   }
 
   /** A token in {@code tokenizer_config.json}: a string or an {@code {"content": ...}} object. */
-  private static String tokenText(JsonNode node) {
+  static String tokenText(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }
@@ -238,12 +242,16 @@ public final class Tokenizer {
   }
 
   /**
-   * The chat format of the model (ChatML with a think block, see {@link ChatTemplate}).
+   * The chat format of the model: the checkpoint's own Jinja {@code chat_template} when it has one,
+   * else ChatML with a think block (see {@link ChatTemplate}).
    *
-   * @throws IllegalStateException when the vocabulary lacks one of the ChatML tokens
+   * @throws dev.inference.nemotron.pod.tokenizer.jinja.TemplateException when the checkpoint
+   *     template has a syntax error (the message names the file, line and column)
+   * @throws IllegalStateException when there is no checkpoint template and the vocabulary lacks one
+   *     of the ChatML tokens
    */
   public ChatTemplate chatTemplate() {
-    return new ChatTemplate(this);
+    return new ChatTemplate(this, chat);
   }
 
   @Override
