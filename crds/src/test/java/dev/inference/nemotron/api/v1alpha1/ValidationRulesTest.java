@@ -75,6 +75,8 @@ class ValidationRulesTest {
     assertThat(result.ruleViolations()).isEmpty();
     JsonNode spec = result.defaulted().get("spec");
     assertThat(spec.at("/quantization").asText()).isEqualTo("bf16");
+    assertThat(spec.at("/maxContextLength").asInt()).isEqualTo(8192);
+    assertThat(spec.at("/maxConcurrentSequences").asInt()).isEqualTo(8);
     assertThat(spec.at("/model/variant").asText()).isEqualTo("instruct");
     assertThat(spec.at("/modes/mix/selfSpeculation").asInt()).isEqualTo(100);
     assertThat(spec.at("/modes/mix/autoregressive").asInt()).isZero();

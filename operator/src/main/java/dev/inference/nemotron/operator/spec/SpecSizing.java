@@ -10,14 +10,12 @@ import java.util.Objects;
 /** Maps a validated spec onto the sizing's own types (the sizing does not know the API). */
 public final class SpecSizing {
 
-  /** The API's defaults, used when an older object lacks the fields. */
-  static final int DEFAULT_CONTEXT = 32768;
-
-  static final int DEFAULT_SEQUENCES = 16;
-
   private SpecSizing() {}
 
-  /** The sizing request of a spec that passed {@link SpecValidation}. */
+  /**
+   * The sizing request of a spec that passed {@link SpecValidation}. An object stored before the
+   * API had the context fields lacks them; it is sized with the API's defaults.
+   */
   public static SizingRequest request(NemotronDiffusionDeploymentSpec spec) {
     return new SizingRequest(
         switch (spec.getModel().getSize()) {
@@ -28,8 +26,11 @@ public final class SpecSizing {
         WeightFormat.valueOf(spec.getQuantization().name()),
         gpuClass(spec),
         Objects.requireNonNullElse(spec.getGpu().getCount(), 0),
-        Objects.requireNonNullElse(spec.getMaxContextLength(), DEFAULT_CONTEXT),
-        Objects.requireNonNullElse(spec.getMaxConcurrentSequences(), DEFAULT_SEQUENCES));
+        Objects.requireNonNullElse(
+            spec.getMaxContextLength(), NemotronDiffusionDeploymentSpec.DEFAULT_MAX_CONTEXT_LENGTH),
+        Objects.requireNonNullElse(
+            spec.getMaxConcurrentSequences(),
+            NemotronDiffusionDeploymentSpec.DEFAULT_MAX_CONCURRENT_SEQUENCES));
   }
 
   /** The catalogue entry of the spec's GPU class (the enums share their constant names). */
