@@ -143,9 +143,8 @@ public final class CpuForwardPass implements ForwardPass {
 
       // Attention block: norm, projections, RoPE (+ llama-4 query scale), GQA, o_proj, residual.
       rmsNorm(h, inputNorms[l], n, x);
-      matmul.apply(lw.qProj(), x, n, q);
-      matmul.apply(lw.kProj(), x, n, k);
-      matmul.apply(lw.vProj(), x, n, v);
+      matmul.applyAll(
+          x, n, new Tensor[] {lw.qProj(), lw.kProj(), lw.vProj()}, new float[][] {q, k, v});
       for (int r = 0; r < n; r++) {
         angles.rotate(q, r, config.numAttentionHeads(), true);
         angles.rotate(k, r, config.numKeyValueHeads(), false);
@@ -164,8 +163,7 @@ public final class CpuForwardPass implements ForwardPass {
 
       // MLP block: norm, SwiGLU, residual.
       rmsNorm(h, postAttentionNorms[l], n, x);
-      matmul.apply(lw.gateProj(), x, n, gate);
-      matmul.apply(lw.upProj(), x, n, up);
+      matmul.applyAll(x, n, new Tensor[] {lw.gateProj(), lw.upProj()}, new float[][] {gate, up});
       pool.forRanges(
           n * inter,
           (from, to) -> {

@@ -3,11 +3,16 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.model.Tensor;
 
 /**
- * {@code out = x W^T} for a weight {@code W [out, in]} in its storage format and input rows {@code
- * x [rows, in]}. Output rows of {@code W} are split across the workers; within a worker's block the
- * kernel reads each weight row once for every input row ({@link Kernels#matmulBlock}).
+ * {@code out = x W^T} for weights {@code W [out, in]} in their storage format and input rows {@code
+ * x [rows, in]}. Output rows are split across the workers; within a worker's range the kernel reads
+ * each weight row once for every input row ({@link Kernels#matmulBlock}). Several weights that
+ * share an input (q/k/v, gate/up) run as one parallel call, so a layer waits for its workers fewer
+ * times.
  */
 final class Matmul {
+  // More ranges than workers: a core slowed by another process hands its ranges to the others.
+  private static final int RANGES_PER_WORKER = 4;
+
   private final Kernels kernels;
   private final WorkerPool pool;
 
@@ -18,13 +23,36 @@ final class Matmul {
 
   /** {@code out[r * W.rows() + j] = sum_c W[j, c] * x[r * W.columns() + c]} for r in [0, rows). */
   void apply(Tensor w, float[] x, int rows, float[] out) {
-    int outDim = w.rows();
-    int inDim = w.columns();
+    applyAll(x, rows, new Tensor[] {w}, new float[][] {out});
+  }
+
+  /** {@link #apply} for each {@code weights[t]} into {@code outs[t]}; all share {@code x}. */
+  void applyAll(float[] x, int rows, Tensor[] weights, float[][] outs) {
+    int inDim = weights[0].columns();
+    int total = 0;
+    for (Tensor w : weights) {
+      if (w.columns() != inDim) {
+        throw new IllegalArgumentException(w + " does not take inputs of width " + inDim);
+      }
+      total += w.rows();
+    }
     pool.forRanges(
-        outDim,
+        total,
+        pool.threads() * RANGES_PER_WORKER,
         (from, to) -> {
           float[] scratch = new float[Kernels.SCRATCH_ROWS * inDim]; // decoded weight rows
-          kernels.matmulBlock(w.dtype(), w.data(), inDim, from, to, x, rows, out, outDim, scratch);
+          int base = 0;
+          for (int t = 0; t < weights.length; t++) {
+            Tensor w = weights[t];
+            int lo = Math.max(from, base);
+            int hi = Math.min(to, base + w.rows());
+            if (lo < hi) {
+              kernels.matmulBlock(
+                  w.dtype(), w.data(), inDim, lo - base, hi - base, x, rows, outs[t], w.rows(),
+                  scratch);
+            }
+            base += w.rows();
+          }
         });
   }
 }

@@ -3,11 +3,14 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.model.DType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,6 +27,16 @@ public final class VectorKernels implements Kernels {
       VectorSpecies.of(int.class, FLOATS.vectorShape());
   private static final int LANES = FLOATS.length();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
+
+  private static List<VectorShuffle<Float>> butterfly() {
+    List<VectorShuffle<Float>> out = new ArrayList<>();
+    for (int step = LANES / 2; step >= 1; step /= 2) {
+      int s = step;
+      out.add(VectorShuffle.fromOp(FLOATS, i -> i ^ s));
+    }
+    return List.copyOf(out);
+  }
 
   @Override
   public String name() {
@@ -82,7 +95,7 @@ public final class VectorKernels implements Kernels {
           FloatVector.fromArray(FLOATS, a, aOffset + i)
               .fma(FloatVector.fromArray(FLOATS, b, bOffset + i), acc0);
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sum(acc0.add(acc1));
     for (; i < n; i++) {
       sum += a[aOffset + i] * b[bOffset + i];
     }
@@ -112,10 +125,10 @@ public final class VectorKernels implements Kernels {
         acc2 = wv.fma(FloatVector.fromArray(FLOATS, x, x2 + i), acc2);
         acc3 = wv.fma(FloatVector.fromArray(FLOATS, x, x3 + i), acc3);
       }
-      float s0 = acc0.reduceLanes(VectorOperators.ADD);
-      float s1 = acc1.reduceLanes(VectorOperators.ADD);
-      float s2 = acc2.reduceLanes(VectorOperators.ADD);
-      float s3 = acc3.reduceLanes(VectorOperators.ADD);
+      float s0 = sum(acc0);
+      float s1 = sum(acc1);
+      float s2 = sum(acc2);
+      float s3 = sum(acc3);
       for (; i < n; i++) {
         s0 += w[i] * x[x0 + i];
         s1 += w[i] * x[x1 + i];
@@ -187,7 +200,7 @@ public final class VectorKernels implements Kernels {
                 .fma(FloatVector.fromArray(FLOATS, x, i + LANES), acc1);
       }
     }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float sum = sum(acc0.add(acc1));
     for (; i < n; i++) {
       sum += dtype.decode(w, first + i) * x[i];
     }
@@ -259,14 +272,26 @@ public final class VectorKernels implements Kernels {
       a03 = u.fma(v, a03);
       a13 = t.fma(v, a13);
     }
-    out[o] = a00.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x0, i, n);
-    out[o + 1] = a10.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x0, i, n);
-    out[o + outDim] = a01.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x1, i, n);
-    out[o + outDim + 1] = a11.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x1, i, n);
-    out[o + 2 * outDim] = a02.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x2, i, n);
-    out[o + 2 * outDim + 1] = a12.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x2, i, n);
-    out[o + 3 * outDim] = a03.reduceLanes(VectorOperators.ADD) + tail(w, w0, x, x3, i, n);
-    out[o + 3 * outDim + 1] = a13.reduceLanes(VectorOperators.ADD) + tail(w, w1, x, x3, i, n);
+    out[o] = sum(a00) + tail(w, w0, x, x0, i, n);
+    out[o + 1] = sum(a10) + tail(w, w1, x, x0, i, n);
+    out[o + outDim] = sum(a01) + tail(w, w0, x, x1, i, n);
+    out[o + outDim + 1] = sum(a11) + tail(w, w1, x, x1, i, n);
+    out[o + 2 * outDim] = sum(a02) + tail(w, w0, x, x2, i, n);
+    out[o + 2 * outDim + 1] = sum(a12) + tail(w, w1, x, x2, i, n);
+    out[o + 3 * outDim] = sum(a03) + tail(w, w0, x, x3, i, n);
+    out[o + 3 * outDim + 1] = sum(a13) + tail(w, w1, x, x3, i, n);
+  }
+
+  /**
+   * The lanes' sum by a fixed butterfly (lane i adds lane i ^ step, halving step). {@code
+   * reduceLanes(ADD)} adds in a different order when compiled than when interpreted, so the same
+   * forward could give different bits before and after the JIT warms up; this order never changes.
+   */
+  private static float sum(FloatVector v) {
+    for (VectorShuffle<Float> swap : BUTTERFLY) {
+      v = v.add(v.rearrange(swap));
+    }
+    return v.lane(0);
   }
 
   /** {@code sum w[wOffset + i] * x[xOffset + i]} over the scalar tail {@code i in [from, n)}. */
@@ -302,7 +327,7 @@ public final class VectorKernels implements Kernels {
       FloatVector v = FloatVector.fromArray(FLOATS, x, offset + i);
       acc = v.fma(v, acc);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    float sum = sum(acc);
     for (; i < n; i++) {
       sum += x[offset + i] * x[offset + i];
     }
