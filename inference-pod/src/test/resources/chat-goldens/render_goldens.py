@@ -133,6 +133,62 @@ def hand_written(env):
         write(os.path.splitext(file)[0], "templates/" + file, cases)
 
 
+# Small templates for the interpreter's edge cases; errors only record that jinja2 failed.
+SNIPPETS = [
+    "  {% if true %}x{% endif %}  \n",
+    "{% if true %}\n  x\n{% endif %}\n",
+    "a\n  {%- if true %}b{% endif %}",
+    "{{ 'a' }}\n{{ 'b' }}\n",
+    "{{ 'a' }}  {% if true %}b{% endif %}",
+    "x  {# c #}  y",
+    "  {#- c -#}  y",
+    "a\r\n{% if true %}\r\nb\r\n{% endif %}\r\nc\r\n",
+    "x\n\n",
+    "{% for i in [1] %}\n\t{{ i }}\n{% endfor %}",
+    "{%- for k in {'b': 1, 'a': 2} %}{{ k }}{% else %}none{% endfor %}",
+    "{% for i in [1, 2] %}{% for j in [3] %}{{ loop.index }}{% endfor %}{{ loop.index }}{% endfor %}",
+    "{% for i in [1, 2, 3] if i != 2 %}{{ loop.index }}/{{ loop.length }}{{ i }} {% endfor %}",
+    "{{ '🎉a' | length }} {{ '🎉a'[0] }} {{ '🎉ab'[::-1] }} {{ 'a🎉b'.find('b') }}",
+    "{{ 1e300 * 1e300 }} {{ 0.1 * 3 }} {{ 100.0 }} {{ 1e-5 }} {{ 123456789012345678.0 }} {{ -0.0 }} {{ 2.5e-4 }} {{ 1.0e22 }} {{ 5e-324 }}",
+    "{{ 'a' ~ [1] }} {{ {'a': none} }} {{ [\"it's\", 'say \"hi\"', 'both \\' \"', 'nl\\n', '\\x01'] }}",
+    "{{ '\u2028\u00e9\\x7f' | tojson }} {{ [1.5, -0.0, 1e100] | tojson }} {{ {1: 'int key', true: 'b'} | tojson }}",
+    "{{ -7.5 // 2 }} {{ -7.5 % 2 }} {{ 7 % -3 }} {{ true + 1 }} {{ 3 * 1.5 }} {{ 2 ** 0.5 }} {{ -2 ** 2 }}",
+    "{% set x = [1, 2] %}{{ x is sequence }} {{ x is mapping }} {{ none is string }} {{ 1 is number }} {{ true is number }} {{ true is integer }}",
+    "[{{ none.x }}] [{{ {}.x }}] [{{ [1][3] }}] [{{ 'abc'.nope }}]",
+    "{{ (messages | selectattr('role', 'equalto', 'user') | first).content }}",
+    "{% set ns = namespace(items=[]) %}{% for m in messages %}{% set ns.items = ns.items + [m.role] %}{% endfor %}{{ ns.items }}",
+    "{% macro f(x) %}<{{ x }}|{{ caller_var }}>{% endmacro %}{% set caller_var = 'outer' %}{{ f(1) }}{{ f() }}",
+    "{% set s %}  inner {{ 1 }}  {% endset %}[{{ s }}] {{ s | length }}",
+    "{{ 'x' if none else 'y' }} {{ 1 if 0 }}| {{ [0, '', [], {}, none, 'a'] | select | list }}",
+    "{{ 'A' < 'a' }} {{ [1, 2] < [1, 3] }} {{ (1, 2) == [1, 2] }} {{ 1 == true }} {{ 0 == false }} {{ none == none }} {{ x == y }}",
+    "{{ '%s' }} {{ 'a\\tb' }} {{ 'line\\\nnext' }} {{ '\\q' }}",
+    "{{ x.y }}",
+    "{{ x + 1 }}",
+    "{{ x() }}",
+    "{{ 1 + 'a' }}",
+    "{{ [].append(1) }}",
+    "{{ 1 / 0 }}",
+    "{% for %}",
+    "{% if true %}unclosed",
+    "{{ 'unterminated }}",
+    "{% endfor %}",
+    "{{ messages | nosuchfilter }}",
+    "{{ 1 is nosuchtest }}",
+]
+
+
+def snippets(env):
+    variables = {"messages": CONVERSATIONS["multi_turn"]}
+    cases = []
+    for source in SNIPPETS:
+        try:
+            result = {"expected": env.from_string(source).render(**variables)}
+        except Exception as e:  # TemplateError, TypeError, ZeroDivisionError, SecurityError...
+            result = {"expected_error": type(e).__name__}
+        cases.append({"name": source, "variables": variables, **result})
+    write("snippets", "inline", cases)
+
+
 def token_text(value):
     return value["content"] if isinstance(value, dict) else value
 
@@ -163,4 +219,5 @@ if __name__ == "__main__":
     assert jinja2.__version__ == "3.1.6", "goldens are made with jinja2 3.1.6, found " + jinja2.__version__
     env = environment()
     hand_written(env)
+    snippets(env)
     checkpoint(env, "qwen3")

@@ -193,7 +193,12 @@ final class Evaluator {
       case Expr.DictOf d -> {
         Map<Object, Object> dict = new LinkedHashMap<>();
         for (int i = 0; i < d.keys().size(); i++) {
-          dict.put(evaluate(d.keys().get(i), scope), evaluate(d.values().get(i), scope));
+          Object key = evaluate(d.keys().get(i), scope);
+          Object value = evaluate(d.values().get(i), scope);
+          // Python merges keys that are equal across types (1 and true): keep the first key
+          java.util.Optional<Object> existing =
+              dict.keySet().stream().filter(k -> Values.equal(k, key)).findFirst();
+          dict.put(existing.orElse(key), value);
         }
         yield dict;
       }
@@ -269,8 +274,7 @@ final class Evaluator {
     Object v = evaluate(u.operand(), scope);
     return switch (u.operator()) {
       case "not" -> !Values.truthy(v);
-      case "-" -> Operators.binary("-", 0L, v);
-      default -> Operators.binary("+", 0L, v);
+      default -> Operators.sign(u.operator(), v);
     };
   }
 

@@ -26,6 +26,19 @@ final class Operators {
     };
   }
 
+  /** Unary {@code -} or {@code +}; negating 0.0 gives -0.0 as in Python. */
+  static Object sign(String op, Object v) {
+    return switch (v) {
+      case Double d -> op.equals("-") ? -d : d;
+      case Long l -> op.equals("-") ? Math.negateExact(l) : l;
+      case Boolean b -> op.equals("-") ? (b ? -1L : 0L) : (b ? 1L : 0L);
+      case Undefined u -> throw u.error();
+      case null, default ->
+          throw new EvalError(
+              "bad operand type for unary " + op + ": '" + Values.typeName(v) + "'");
+    };
+  }
+
   private interface LongOp {
     long apply(long a, long b);
   }

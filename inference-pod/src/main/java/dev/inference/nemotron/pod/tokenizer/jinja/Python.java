@@ -1,6 +1,8 @@
 package dev.inference.nemotron.pod.tokenizer.jinja;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -151,6 +153,13 @@ final class Python {
       return 1 / d < 0 ? "-0.0" : "0.0";
     }
     BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    if (exact.precision() == 2) {
+      // Java prints at least two digits (4.9E-324) where one round-trips (Python's 5e-324)
+      BigDecimal one = exact.round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (one.doubleValue() == Math.abs(d)) {
+        exact = one.stripTrailingZeros();
+      }
+    }
     String digits = exact.unscaledValue().toString();
     int exponent = digits.length() - 1 - exact.scale();
     StringBuilder out = new StringBuilder(d < 0 ? "-" : "");

@@ -35,4 +35,23 @@ class TemplateGoldenTest {
       assertThat(template.render(golden.variables())).isEqualTo(golden.expected());
     }
   }
+
+  static Stream<Goldens.Case> snippets() {
+    return Goldens.cases("snippets").stream();
+  }
+
+  /** Edge cases of the interpreter; where jinja2 failed, ours must fail with a clear error. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("snippets")
+  void snippetRendersOrFailsAsJinja2(Goldens.Case golden) {
+    String source = golden.name();
+    if (golden.error() != null) {
+      assertThatThrownBy(() -> Template.parse("snippet", source).render(golden.variables()))
+          .isInstanceOf(TemplateException.class)
+          .hasMessageStartingWith("snippet line 1 column ");
+    } else {
+      assertThat(Template.parse("snippet", source).render(golden.variables()))
+          .isEqualTo(golden.expected());
+    }
+  }
 }
