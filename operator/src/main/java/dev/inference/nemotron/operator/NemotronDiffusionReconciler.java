@@ -16,9 +16,11 @@ import dev.inference.nemotron.operator.dependent.WeightCacheConfigured;
 import dev.inference.nemotron.operator.dependent.WeightCacheDependent;
 import dev.inference.nemotron.operator.desired.DesiredDeployment;
 import dev.inference.nemotron.operator.desired.DesiredFetchJob;
+import dev.inference.nemotron.operator.desired.DesiredServiceMonitor;
 import dev.inference.nemotron.operator.desired.Fleet;
 import dev.inference.nemotron.operator.metrics.ReconcileMetrics;
 import dev.inference.nemotron.operator.metrics.ReconcileMetrics.Outcome;
+import dev.inference.nemotron.operator.monitoring.FleetServiceMonitor;
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
 import dev.inference.nemotron.operator.sizing.ModelSizing;
 import dev.inference.nemotron.operator.spec.ModelSourceUri;
@@ -50,8 +52,10 @@ import org.jboss.logging.Logger;
 /**
  * Reconciles a {@link NemotronDiffusionDeployment}: validates and sizes the spec, and only when it
  * is accepted runs the workflow of dependents (one per Kubernetes object); then aggregates the
- * status from what the children report. A rejected spec never touches the children, so running pods
- * keep serving the last accepted spec. The operator writes status, never the spec.
+ * status from what the children report. The ServiceMonitor, which exists only where the cluster
+ * serves the Prometheus Operator's CRD, is kept by {@link FleetServiceMonitor} outside the
+ * workflow. A rejected spec never touches the children, so running pods keep serving the last
+ * accepted spec. The operator writes status, never the spec.
  */
 @ControllerConfiguration(name = NemotronDiffusionReconciler.NAME)
 @Workflow(
@@ -81,6 +85,15 @@ import org.jboss.logging.Logger;
     resources = "events",
     verbs = {"create", "patch"})
 @RBACRule(
+    apiGroups = "apiextensions.k8s.io",
+    resources = "customresourcedefinitions",
+    resourceNames = DesiredServiceMonitor.CRD_NAME,
+    verbs = "get")
+@RBACRule(
+    apiGroups = DesiredServiceMonitor.GROUP,
+    resources = DesiredServiceMonitor.PLURAL,
+    verbs = {"get", "create", "update"})
+@RBACRule(
     apiGroups = "coordination.k8s.io",
     resources = "leases",
     verbs = {"get", "create", "update"})
@@ -95,16 +108,19 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
   private final StatusWriter statusWriter;
   private final FleetEvents events;
   private final ReconcileMetrics metrics;
+  private final FleetServiceMonitor serviceMonitor;
 
   public NemotronDiffusionReconciler(
       OperatorSettings settings,
       StatusWriter statusWriter,
       FleetEvents events,
-      ReconcileMetrics metrics) {
+      ReconcileMetrics metrics,
+      FleetServiceMonitor serviceMonitor) {
     this.settings = settings;
     this.statusWriter = statusWriter;
     this.events = events;
     this.metrics = metrics;
+    this.serviceMonitor = serviceMonitor;
   }
 
   @Override
@@ -149,8 +165,19 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
       metrics.finish(sample, Outcome.FAILED);
       result.throwAggregateExceptionIfErrorsPresent();
     }
+    FleetServiceMonitor.Outcome monitoring;
+    try {
+      monitoring = serviceMonitor.apply(fleet);
+    } catch (RuntimeException e) {
+      metrics.finish(sample, Outcome.FAILED);
+      throw e;
+    }
     metrics.finish(sample, Outcome.APPLIED);
-    return UpdateControl.noUpdate();
+    // no watch tells when the Prometheus Operator gets installed: look again after the interval
+    return monitoring == FleetServiceMonitor.Outcome.API_ABSENT
+        ? UpdateControl.<NemotronDiffusionDeployment>noUpdate()
+            .rescheduleAfter(settings.prometheusOperatorRecheck())
+        : UpdateControl.noUpdate();
   }
 
   @Override

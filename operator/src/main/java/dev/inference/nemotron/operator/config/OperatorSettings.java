@@ -2,6 +2,7 @@ package dev.inference.nemotron.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,14 @@ public interface OperatorSettings {
    * Further namespaces allowed to reach the fleets' port for scraping, e.g. where Prometheus runs.
    */
   Optional<List<String>> scrapeNamespaces();
+
+  /**
+   * How long the answer to "does the cluster serve the Prometheus Operator's ServiceMonitor CRD?"
+   * is kept. Fleets are reconciled again after this interval while it is absent, so installing the
+   * Prometheus Operator later gives them their ServiceMonitors.
+   */
+  @WithDefault("60s")
+  Duration prometheusOperatorRecheck();
 
   /** Numeric user the pods run as (non-root; also the group that owns the weight cache). */
   @WithDefault("10001")

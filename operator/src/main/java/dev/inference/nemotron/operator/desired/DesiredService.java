@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 /** The ClusterIP Service in front of the fleet: the endpoint in {@code status.endpoint}. */
 public final class DesiredService {
 
+  /** Component label of the Service (the ServiceMonitor selects it by its labels). */
+  public static final String COMPONENT = "inference";
+
   private DesiredService() {}
 
   public static Service of(Fleet fleet) {
@@ -13,15 +16,15 @@ public final class DesiredService {
         .withNewMetadata()
         .withName(fleet.serviceName())
         .withNamespace(fleet.namespace())
-        .withLabels(fleet.labels("inference"))
+        .withLabels(fleet.labels(COMPONENT))
         .endMetadata()
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(fleet.selectorLabels())
         .addNewPort()
-        .withName("http")
+        .withName(Fleet.HTTP_PORT_NAME)
         .withPort(Fleet.HTTP_PORT)
-        .withNewTargetPort("http")
+        .withNewTargetPort(Fleet.HTTP_PORT_NAME)
         .withProtocol("TCP")
         .endPort()
         .endSpec()

@@ -42,6 +42,12 @@ public record Fleet(
   /** Port of the runtime's HTTP API, metrics and health endpoints. */
   public static final int HTTP_PORT = 8080;
 
+  /** Name of that port on the container and the Service. */
+  public static final String HTTP_PORT_NAME = "http";
+
+  /** Path of the runtime's Prometheus metrics on {@link #HTTP_PORT}. */
+  public static final String METRICS_PATH = "/metrics";
+
   public Fleet {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(source, "source");

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.operator.desired;
 
 import dev.inference.nemotron.operator.config.OperatorSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,11 @@ record TestSettings(String image, String namespace, List<String> scrapers)
   @Override
   public Optional<List<String>> scrapeNamespaces() {
     return Optional.of(scrapers);
+  }
+
+  @Override
+  public Duration prometheusOperatorRecheck() {
+    return Duration.ofSeconds(60);
   }
 
   @Override

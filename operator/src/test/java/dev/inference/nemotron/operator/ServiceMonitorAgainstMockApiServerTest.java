@@ -1,0 +1,196 @@
+package dev.inference.nemotron.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.operator.desired.DesiredServiceMonitor;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ServiceMonitor against the fabric8 Kubernetes mock API server in CRUD mode (no real API
+ * server runs here). The mock stores any kind at any path, CRD or not, so "no ServiceMonitor
+ * without the CRD" is the operator's decision, not the mock's refusal. The Prometheus Operator CRD
+ * is installed only inside a test and removed after it; the operator rechecks every second in tests
+ * ({@code %test.nemotron.operator.prometheus-operator-recheck}).
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ServiceMonitorAgainstMockApiServerTest {
+
+  @Inject KubernetesClient client;
+
+  private static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
+  }
+
+  @BeforeEach
+  @AfterEach
+  void withoutThePrometheusOperator() {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(DesiredServiceMonitor.CRD_NAME)
+        .delete();
+    eventually().until(() -> prometheusOperatorCrd().get() == null);
+  }
+
+  private io.fabric8.kubernetes.client.dsl.Resource<CustomResourceDefinition>
+      prometheusOperatorCrd() {
+    return client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(DesiredServiceMonitor.CRD_NAME);
+  }
+
+  /** The Prometheus Operator's CRD as its chart installs it (schema reduced to "any object"). */
+  private void installPrometheusOperatorCrd() {
+    client
+        .resource(
+            new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName(DesiredServiceMonitor.CRD_NAME)
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("monitoring.coreos.com")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withKind("ServiceMonitor")
+                .withListKind("ServiceMonitorList")
+                .withPlural("servicemonitors")
+                .withSingular("servicemonitor")
+                .withCategories("prometheus-operator")
+                .endNames()
+                .addNewVersion()
+                .withName("v1")
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema()
+                .withType("object")
+                .withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .endVersion()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private List<GenericKubernetesResource> serviceMonitors(String namespace) {
+    try {
+      return client
+          .genericKubernetesResources(DesiredServiceMonitor.CONTEXT)
+          .inNamespace(namespace)
+          .list()
+          .getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private NemotronDiffusionDeployment fetch(String namespace, String name) {
+    return client
+        .resources(NemotronDiffusionDeployment.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  private Optional<Condition> ready(String namespace, String name) {
+    var status = fetch(namespace, name).getStatus();
+    if (status == null || status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+  }
+
+  /** Plays the Deployment controller the mock lacks: every replica is up and ready. */
+  private void markAllReplicasReady(String namespace, String name) {
+    eventually()
+        .until(
+            () -> client.apps().deployments().inNamespace(namespace).withName(name).get() != null);
+    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+    int replicas = deployment.getSpec().getReplicas();
+    deployment.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .build());
+    client.resource(deployment).updateStatus();
+  }
+
+  @Test
+  void withoutThePrometheusOperatorCrdNoServiceMonitorIsWrittenAndTheFleetBecomesReady() {
+    String ns = "no-prometheus";
+    client.resource(SampleFleets.chat8b("chat-8b", ns)).create();
+
+    markAllReplicasReady(ns, "chat-8b");
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(ready(ns, "chat-8b"))
+                    .get()
+                    .extracting(Condition::getStatus, Condition::getReason)
+                    .containsExactly("True", "ReplicasReady"));
+    assertThat(client.services().inNamespace(ns).withName("chat-8b").get()).isNotNull();
+    assertThat(serviceMonitors(ns)).isEmpty();
+  }
+
+  @Test
+  void installingThePrometheusOperatorCrdGivesARunningFleetAnOwnedServiceMonitorOnItsService() {
+    String ns = "prometheus-later";
+    NemotronDiffusionDeployment created =
+        client.resource(SampleFleets.chat8b("chat-8b", ns)).create();
+    markAllReplicasReady(ns, "chat-8b");
+    eventually()
+        .until(() -> ready(ns, "chat-8b").map(c -> "True".equals(c.getStatus())).orElse(false));
+    assertThat(serviceMonitors(ns)).isEmpty();
+
+    installPrometheusOperatorCrd();
+
+    eventually().until(() -> serviceMonitors(ns).size() == 1);
+    GenericKubernetesResource monitor = serviceMonitors(ns).getFirst();
+    Service service = client.services().inNamespace(ns).withName("chat-8b").get();
+    assertThat(monitor.getMetadata().getName()).isEqualTo("chat-8b");
+    assertThat(monitor.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid, OwnerReference::getKind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                created.getMetadata().getUid(), "NemotronDiffusionDeployment"));
+    assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels"))
+        .isEqualTo(service.getMetadata().getLabels());
+    assertThat(monitor.<String>get("spec", "endpoints", 0, "port"))
+        .isEqualTo(service.getSpec().getPorts().getFirst().getName());
+    assertThat(monitor.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/metrics");
+  }
+}
