@@ -13,13 +13,28 @@ import os
 import sys
 
 import jinja2
-from jinja2.ext import loopcontrols
+from jinja2 import nodes
+from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, *[".."] * 6, "shared")
 SPECIAL_TOKEN_KEYS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token",
                       "cls_token", "mask_token"]
+
+
+class AssistantTracker(Extension):
+    """Hugging Face's {% generation %} block, which renders its body unchanged."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(["name:endgeneration"], drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render"), [], [], body).set_lineno(lineno)
+
+    def _render(self, caller):
+        return caller()
 
 
 def environment():
@@ -31,7 +46,7 @@ def environment():
                           sort_keys=sort_keys)
 
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
-                                        extensions=[loopcontrols])
+                                        extensions=[AssistantTracker, loopcontrols])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     return env
@@ -162,6 +177,14 @@ SNIPPETS = [
     "{{ 'x' if none else 'y' }} {{ 1 if 0 }}| {{ [0, '', [], {}, none, 'a'] | select | list }}",
     "{{ 'A' < 'a' }} {{ [1, 2] < [1, 3] }} {{ (1, 2) == [1, 2] }} {{ 1 == true }} {{ 0 == false }} {{ none == none }} {{ x == y }}",
     "{{ '%s' }} {{ 'a\\tb' }} {{ 'line\\\nnext' }} {{ '\\q' }}",
+    "a\n  {% raw %}{{ not evaluated }} {% if %}\n  {% endraw %}\nb",
+    "{%- raw -%}  keep {{ this }}  {%- endraw -%}  |",
+    "{{ {'b': 1, 'A': 3, 'a': 2} | dictsort }} {{ {'b': 1, 'a': 2} | dictsort(by='value', reverse=true) }}",
+    "{% for m in messages %}{% generation %}{{ m.role[0] }}{% endgeneration %}{% endfor %}",
+    "{% if not undefined_var is defined %}not-defined{% endif %} {{ messages[0]['content'] if messages[0]['role'] == 'system' else '' }}",
+    "{% for m in messages | rejectattr('role', 'equalto', 'system') %}{{ m.role }}{{ '\\n' if not loop.last }}{% endfor %}",
+    "{{ messages[-1].content.replace('?', '!').rstrip('!') | trim | length > 3 }}",
+    "{% raw %}unterminated",
     "{{ x.y }}",
     "{{ x + 1 }}",
     "{{ x() }}",

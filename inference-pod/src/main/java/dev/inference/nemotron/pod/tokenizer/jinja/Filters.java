@@ -86,6 +86,7 @@ final class Filters {
         yield Methods.call(v, "items", List.of(), Map.of());
       }
       case "sort" -> sort(c);
+      case "dictsort" -> dictsort(c);
       case "unique" -> {
         List<Object> out = new ArrayList<>();
         for (Object item : Values.iterate(v)) {
@@ -175,6 +176,32 @@ final class Filters {
     Comparator<Object> order = (a, b) -> Values.compare(sortKey(a, c), sortKey(b, c));
     items.sort(Values.truthy(c.arg(0, "reverse", false)) ? order.reversed() : order);
     return items;
+  }
+
+  /** Jinja's {@code dictsort(case_sensitive=False, by='key', reverse=False)}: sorted pairs. */
+  private static Object dictsort(Call c) {
+    if (!(c.value() instanceof Map<?, ?>)) {
+      throw new EvalError("dictsort needs a mapping, not " + Values.typeName(c.value()));
+    }
+    boolean caseSensitive = Values.truthy(c.arg(0, "case_sensitive", false));
+    String by = Values.str(c.arg(1, "by", "key"));
+    if (!by.equals("key") && !by.equals("value")) {
+      throw new EvalError("dictsort can sort by 'key' or 'value', not '" + by + "'");
+    }
+    int part = by.equals("key") ? 0 : 1;
+    List<Object> pairs =
+        new ArrayList<>(Values.iterate(Methods.call(c.value(), "items", List.of(), Map.of())));
+    Comparator<Object> order =
+        (a, b) -> {
+          Object x = ((List<?>) a).get(part);
+          Object y = ((List<?>) b).get(part);
+          if (!caseSensitive && x instanceof String s && y instanceof String t) {
+            return Values.compare(s.toLowerCase(Locale.ROOT), t.toLowerCase(Locale.ROOT));
+          }
+          return Values.compare(x, y);
+        };
+    pairs.sort(Values.truthy(c.arg(2, "reverse", false)) ? order.reversed() : order);
+    return pairs;
   }
 
   static String replace(String s, String old, String replacement, long count) {

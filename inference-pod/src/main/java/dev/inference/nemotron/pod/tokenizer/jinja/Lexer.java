@@ -42,26 +42,85 @@ final class Lexer {
       }
       char kind = text.charAt(start + 1);
       char sign = start + 2 < text.length() ? text.charAt(start + 2) : ' ';
-      String data = text.substring(pos, start);
-      if (sign == '-') {
-        data = Python.rstrip(data);
-      } else if (sign != '+' && kind != '{') {
-        int lineStart = data.lastIndexOf('\n') + 1;
-        if ((lineStart > 0 || lineStarting) && isBlank(data, lineStart)) {
-          data = data.substring(0, lineStart);
-        }
-      }
+      String data = beforeTag(text.substring(pos, start), sign, kind == '{');
       if (!data.isEmpty()) {
         tokens.add(new Token(Kind.TEXT, data, pos));
       }
       pos = start + 2 + (sign == '-' || sign == '+' ? 1 : 0);
       if (kind == '#') {
         comment(start);
+      } else if (kind == '%' && rawBegins()) {
+        raw(start);
       } else {
         tag(start, kind == '{');
       }
     }
     tokens.add(new Token(Kind.END, "", text.length()));
+  }
+
+  /** The text before a tag, with the tag's {@code -} or lstrip_blocks applied. */
+  private String beforeTag(String data, char sign, boolean variable) {
+    if (sign == '-') {
+      return Python.rstrip(data);
+    }
+    if (sign != '+' && !variable) {
+      int lineStart = data.lastIndexOf('\n') + 1;
+      if ((lineStart > 0 || lineStarting) && isBlank(data, lineStart)) {
+        return data.substring(0, lineStart);
+      }
+    }
+    return data;
+  }
+
+  /** At {@code raw %}} (after the {@code {%}): consumes it and returns true. */
+  private boolean rawBegins() {
+    int i = skipSpace(pos);
+    if (!at(i, "raw")) {
+      return false;
+    }
+    i = skipSpace(i + 3);
+    if (at(i, "-%}")) {
+      pos = skipSpace(i + 3);
+    } else if (at(i, "%}")) {
+      pos = i + 2;
+    } else {
+      return false;
+    }
+    lineStarting = text.charAt(pos - 1) == '\n';
+    return true;
+  }
+
+  /** The text of a {@code raw} block, up to and including its {@code endraw} tag, as is. */
+  private void raw(int start) {
+    for (int tag = text.indexOf("{%", pos); tag >= 0; tag = text.indexOf("{%", tag + 2)) {
+      char sign = tag + 2 < text.length() ? text.charAt(tag + 2) : ' ';
+      int i = skipSpace(tag + 2 + (sign == '-' || sign == '+' ? 1 : 0));
+      if (!at(i, "endraw")) {
+        continue;
+      }
+      i = skipSpace(i + 6);
+      char endSign = text.charAt(Math.min(i, text.length() - 1));
+      int end = endSign == '-' || endSign == '+' ? i + 1 : i;
+      if (!at(end, "%}")) {
+        continue;
+      }
+      String data = beforeTag(text.substring(pos, tag), sign, false);
+      if (!data.isEmpty()) {
+        tokens.add(new Token(Kind.TEXT, data, pos));
+      }
+      pos = end + 2;
+      afterTagEnd(end > i ? endSign : ' ', true);
+      return;
+    }
+    throw source.error(start, "missing '{% endraw %}' for this raw block");
+  }
+
+  private int skipSpace(int from) {
+    int i = from;
+    while (i < text.length() && Python.isSpace(text.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   private int nextTagStart(int from) {
@@ -146,9 +205,7 @@ final class Lexer {
   }
 
   private void skipSpace() {
-    while (pos < text.length() && Python.isSpace(text.charAt(pos))) {
-      pos++;
-    }
+    pos = skipSpace(pos);
   }
 
   private Token expressionToken() {
