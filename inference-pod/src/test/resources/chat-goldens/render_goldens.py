@@ -184,6 +184,7 @@ SNIPPETS = [
     "{% if not undefined_var is defined %}not-defined{% endif %} {{ messages[0]['content'] if messages[0]['role'] == 'system' else '' }}",
     "{% for m in messages | rejectattr('role', 'equalto', 'system') %}{{ m.role }}{{ '\\n' if not loop.last }}{% endfor %}",
     "{{ messages[-1].content.replace('?', '!').rstrip('!') | trim | length > 3 }}",
+    "{{ \"they're 1st x-y\".title() }} {{ \"they're <b>x-y\" | title }} {{ 'ß' | upper }}",
     "{% raw %}unterminated",
     "{{ x.y }}",
     "{{ x + 1 }}",

@@ -73,7 +73,7 @@ final class Evaluator {
   }
 
   private Flow loop(Node.For f, Scope scope, StringBuilder out) {
-    List<Object> items = Values.iterate(at(f.iterable(), () -> evaluate(f.iterable(), scope)));
+    List<Object> items = at(f.iterable(), () -> Values.iterate(evaluate(f.iterable(), scope)));
     if (f.filter() != null) {
       List<Object> kept = new ArrayList<>();
       for (Object item : items) {
@@ -155,11 +155,11 @@ final class Evaluator {
         }
         call.set(param, value);
       }
-      if (++callDepth > MAX_CALL_DEPTH) {
-        callDepth = 0;
-        throw new EvalError("macro calls nested deeper than " + MAX_CALL_DEPTH);
-      }
+      callDepth++;
       try {
+        if (callDepth > MAX_CALL_DEPTH) {
+          throw new EvalError("macro calls nested deeper than " + MAX_CALL_DEPTH);
+        }
         StringBuilder out = new StringBuilder();
         execute(m.body(), call, out);
         return out.toString();

@@ -12,6 +12,7 @@ import java.util.Set;
  */
 final class Expressions {
   private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
+  private static final Set<String> PRODUCTS = Set.of("*", "/", "//", "%");
   private static final Set<Kind> TEST_ARGUMENT_STARTS =
       Set.of(Kind.NAME, Kind.STRING, Kind.INTEGER, Kind.FLOAT);
 
@@ -144,8 +145,7 @@ final class Expressions {
 
   private Expr product() {
     Expr left = power();
-    while (Set.of("*", "/", "//", "%").contains(p.peek().text())
-        && p.peek().kind() == Kind.OPERATOR) {
+    while (p.peek().kind() == Kind.OPERATOR && PRODUCTS.contains(p.peek().text())) {
       Token op = p.next();
       left = new Expr.Binary(op.offset(), op.text(), left, power());
     }

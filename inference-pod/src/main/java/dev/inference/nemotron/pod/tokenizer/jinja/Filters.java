@@ -227,13 +227,13 @@ final class Filters {
         : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
   }
 
-  /** Jinja's {@code title}: each word (after whitespace, '-', '(' , '[' , '{') capitalized. */
+  /** Jinja's {@code title}: each word (after whitespace or one of {@code -([{<}) capitalized. */
   static String title(String s) {
     StringBuilder out = new StringBuilder();
     boolean start = true;
     for (char ch : s.toCharArray()) {
       out.append(start ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
-      start = Python.isSpace(ch) || "-([{".indexOf(ch) >= 0;
+      start = Python.isSpace(ch) || "-([{<".indexOf(ch) >= 0;
     }
     return out.toString();
   }

@@ -50,7 +50,7 @@ final class Methods {
       }
       case "upper" -> a.none(s.toUpperCase(java.util.Locale.ROOT));
       case "lower" -> a.none(s.toLowerCase(java.util.Locale.ROOT));
-      case "title" -> a.none(Filters.title(s));
+      case "title" -> a.none(pythonTitle(s));
       case "capitalize" -> a.none(Filters.capitalize(s));
       case "replace" -> {
         String old = a.string(a.get(0, "old", Arguments.REQUIRED), "old");
@@ -91,6 +91,17 @@ final class Methods {
       case "islower" -> a.none(!s.equals(s.toUpperCase()) && s.equals(s.toLowerCase()));
       default -> throw new EvalError("'str' object has no method " + name);
     };
+  }
+
+  /** Python's {@code str.title}: a letter after a non-letter is upper-cased, others lowered. */
+  private static String pythonTitle(String s) {
+    StringBuilder out = new StringBuilder();
+    boolean afterLetter = false;
+    for (char ch : s.toCharArray()) {
+      out.append(afterLetter ? Character.toLowerCase(ch) : Character.toUpperCase(ch));
+      afterLetter = Character.isLetter(ch);
+    }
+    return out.toString();
   }
 
   /** Python indexes strings by code point, Java by UTF-16 unit. */

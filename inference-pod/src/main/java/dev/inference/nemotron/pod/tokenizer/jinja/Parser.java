@@ -136,7 +136,13 @@ final class Parser {
         closeTag();
         yield new Node.Block(name.offset(), body);
       }
-      default -> throw source.error(name.offset(), "unknown tag '" + name.text() + "'");
+      default ->
+          throw source.error(
+              name.offset(),
+              "unknown tag '"
+                  + name.text()
+                  + "' (chat templates may use if, for, set, macro, break, continue, raw,"
+                  + " generation)");
     };
   }
 

@@ -64,6 +64,8 @@ final class Values {
         yield out.append('}').toString();
       }
       case Undefined u -> "Undefined";
+      case Loop l -> "<LoopContext>";
+      case Callable c -> "<function>";
       default -> v.toString();
     };
   }

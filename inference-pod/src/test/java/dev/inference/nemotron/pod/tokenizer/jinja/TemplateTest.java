@@ -70,6 +70,8 @@ class TemplateTest {
     assertThatThrownBy(() -> render("{{ 1 // 0 }}", Map.of())).hasMessageContaining("by zero");
     assertThatThrownBy(() -> render("{{ x.append(1) }}", Map.of("x", List.of())))
         .hasMessageContaining("unsafe");
+    assertThatThrownBy(() -> render("{% for x in 5 %}{% endfor %}", Map.of()))
+        .hasMessage("t line 1 column 13: 'int' object is not iterable");
   }
 
   @Test
