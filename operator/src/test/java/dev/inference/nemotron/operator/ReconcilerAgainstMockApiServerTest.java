@@ -11,17 +11,22 @@ import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.operator.desired.InferencePodTemplate;
+import dev.inference.nemotron.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -46,7 +51,15 @@ class ReconcilerAgainstMockApiServerTest {
 
   @Inject KubernetesClient client;
 
-  @Inject dev.inference.nemotron.operator.status.StatusWriter statusWriter;
+  @Inject StatusWriter statusWriter;
+
+  @Inject MeterRegistry meters;
+
+  @KubernetesTestServer KubernetesServer mockServer;
+
+  private double statusConflicts() {
+    return meters.get("nemotron.operator.status.conflicts").counter().count();
+  }
 
   private static ConditionFactory eventually() {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
@@ -399,8 +412,14 @@ class ReconcilerAgainstMockApiServerTest {
     children.forEach(child -> assertOwnedBy(child, created));
   }
 
+  /**
+   * The CRUD mock copies only the status of a {@code PUT .../status} onto its stored object, so it
+   * never compares resource versions there and never answers 409. The API server does; the test
+   * queues that answer (an expectation, served before the CRUD store) for the first write, after a
+   * label edit made {@code stale} really stale.
+   */
   @Test
-  void statusWriteThatConflictsIsRedoneOnTheLatestVersion() {
+  void statusWriteThatConflictsIsRedoneOnTheLatestVersion() throws InterruptedException {
     String ns = freshNamespace();
     create(SampleFleets.invalidForStatusTests("conflict", ns));
     eventually().until(() -> condition(ns, "conflict", "Ready").isPresent());
@@ -416,10 +435,35 @@ class ReconcilerAgainstMockApiServerTest {
             });
     var status = fetch(ns, "conflict").getStatus();
     status.setEndpoint("http://written-after-a-conflict/v1");
+    String statusPath =
+        "/apis/nemotron.inference.dev/v1alpha1/namespaces/%s/nemotrondiffusiondeployments/conflict/status"
+            .formatted(ns);
+    mockServer
+        .expect()
+        .put()
+        .withPath(statusPath)
+        .andReturn(
+            409,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Conflict")
+                .withCode(409)
+                .withMessage(
+                    "Operation cannot be fulfilled on nemotrondiffusiondeployments"
+                        + " \"conflict\": the object has been modified; please apply your"
+                        + " changes to the latest version and try again")
+                .build())
+        .once();
+    int requestsBefore = mockServer.getKubernetesMockServer().getRequestCount();
+    double conflictsBefore = statusConflicts();
 
-    boolean written = statusWriter.write(stale, status);
+    var write = statusWriter.write(stale, status);
 
-    assertThat(written).isTrue();
+    assertThat(write).isEqualTo(StatusWriter.Write.WRITTEN_AFTER_CONFLICT);
+    assertThat(statusConflicts()).isGreaterThanOrEqualTo(conflictsBefore + 1);
+    // the refused PUT, the GET of the latest version and the PUT onto it
+    assertThat(mockServer.getKubernetesMockServer().getRequestCount() - requestsBefore)
+        .isGreaterThanOrEqualTo(3);
     NemotronDiffusionDeployment latest = fetch(ns, "conflict");
     assertThat(latest.getStatus().getEndpoint()).isEqualTo("http://written-after-a-conflict/v1");
     assertThat(latest.getMetadata().getLabels()).containsEntry("touched", "yes");

@@ -8,7 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The operator's own reconcile metrics at {@code /q/metrics}: {@code
  * nemotron_operator_reconciles_total{outcome}} (applied, rejected, failed), {@code
- * nemotron_operator_reconcile_seconds} and {@code nemotron_operator_spec_rejections_total{reason}}.
+ * nemotron_operator_reconcile_seconds}, {@code nemotron_operator_spec_rejections_total{reason}} and
+ * {@code nemotron_operator_status_conflicts_total} (status writes that met a newer version).
  * JOSDK's own controller metrics come alongside through the extension's Micrometer support.
  */
 @ApplicationScoped
@@ -23,6 +24,7 @@ public class ReconcileMetrics {
 
   private final MeterRegistry registry;
   private final Timer duration;
+  private final Counter statusConflicts;
 
   public ReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -30,6 +32,10 @@ public class ReconcileMetrics {
         Timer.builder("nemotron.operator.reconcile")
             .description("Time to reconcile one NemotronDiffusionDeployment")
             .publishPercentileHistogram()
+            .register(registry);
+    this.statusConflicts =
+        Counter.builder("nemotron.operator.status.conflicts")
+            .description("Status writes refused with 409 Conflict and redone on the latest version")
             .register(registry);
   }
 
@@ -55,5 +61,10 @@ public class ReconcileMetrics {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  /** Counts a status write that met a newer resource version. */
+  public void statusConflict() {
+    statusConflicts.increment();
   }
 }

@@ -3,6 +3,7 @@ package dev.inference.nemotron.operator.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
+import dev.inference.nemotron.operator.metrics.ReconcileMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,29 +22,41 @@ public class StatusWriter {
   private static final Logger LOG = Logger.getLogger(StatusWriter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final KubernetesClient client;
-
-  public StatusWriter(KubernetesClient client) {
-    this.client = client;
+  /** What {@link #write} did. */
+  public enum Write {
+    /** The resource already had this status. */
+    UNCHANGED,
+    WRITTEN,
+    /** The first write met a newer version (409): written onto the latest one. */
+    WRITTEN_AFTER_CONFLICT,
+    /** After a conflict, the latest version already had this status. */
+    UNCHANGED_AFTER_CONFLICT,
+    /** After a conflict, the resource was gone. */
+    GONE
   }
 
-  /**
-   * Writes {@code status} onto {@code resource} if it differs.
-   *
-   * @return whether a write happened
-   */
-  public boolean write(
+  private final KubernetesClient client;
+  private final ReconcileMetrics metrics;
+
+  public StatusWriter(KubernetesClient client, ReconcileMetrics metrics) {
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /** Writes {@code status} onto {@code resource} if it differs. */
+  public Write write(
       NemotronDiffusionDeployment resource, NemotronDiffusionDeploymentStatus status) {
     if (same(resource.getStatus(), status)) {
-      return false;
+      return Write.UNCHANGED;
     }
     try {
       replaceStatus(resource, status);
-      return true;
+      return Write.WRITTEN;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
+      metrics.statusConflict();
       NemotronDiffusionDeployment latest =
           client
               .resources(NemotronDiffusionDeployment.class)
@@ -52,10 +65,10 @@ public class StatusWriter {
               .get();
       if (latest == null) {
         LOG.debugf("%s was deleted while its status was written", resource.getMetadata().getName());
-        return false;
+        return Write.GONE;
       }
       if (same(latest.getStatus(), status)) {
-        return false;
+        return Write.UNCHANGED_AFTER_CONFLICT;
       }
       LOG.debugf(
           "status of %s conflicted at version %s; writing onto version %s",
@@ -63,7 +76,7 @@ public class StatusWriter {
           resource.getMetadata().getResourceVersion(),
           latest.getMetadata().getResourceVersion());
       replaceStatus(latest, status);
-      return true;
+      return Write.WRITTEN_AFTER_CONFLICT;
     }
   }
 
