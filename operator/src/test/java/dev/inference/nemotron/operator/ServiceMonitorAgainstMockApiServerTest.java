@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ServiceMonitor against the fabric8 Kubernetes mock API server in CRUD mode (no real API
- * server runs here). The mock stores any kind at any path, CRD or not, so "no ServiceMonitor
- * without the CRD" is the operator's decision, not the mock's refusal. The Prometheus Operator CRD
+ * server runs here). The mock answers ServiceMonitor requests whether or not the CRD exists, so
+ * "no ServiceMonitor without the CRD" is the operator's decision, not the mock's refusal. The Prometheus Operator CRD
  * is installed only inside a test and removed after it; the operator rechecks every second in tests
  * ({@code %test.nemotron.operator.prometheus-operator-recheck}).
  */
