@@ -7,6 +7,7 @@ import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cpu.MemoryBandwidth;
 import dev.inference.nemotron.pod.engine.cpu.WorkerPool;
 import dev.inference.nemotron.pod.model.Checkpoint;
@@ -85,8 +86,14 @@ public final class BenchCommand implements Command {
         throw new UsageException(
             "--draft: " + model + " has no " + Checkpoint.DRAFT_ADAPTER_DIR + "/");
       }
+      // Probed first, before the engine allocates anything or warms up.
+      EngineSettings settings = EngineSettings.fromSystemProperties();
+      WorkerPool pool = WorkerPool.shared(settings.threads());
+      double memory = MemoryBandwidth.measureGbPerSecond(pool, (long) bandwidthMb << 20, 5);
       CpuForwardPass pass =
-          new CpuForwardPass(checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter());
+          new CpuForwardPass(
+              checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
+
       int largest = sizes[sizes.length - 1];
       KvCache cache = pass.newCache(context + largest);
       Random random = new Random(1);
@@ -106,8 +113,6 @@ public final class BenchCommand implements Command {
           drafts.add(time(pass, cache, b, iterations, true, random));
         }
       }
-      WorkerPool pool = WorkerPool.shared(pass.settings().threads());
-      double memory = MemoryBandwidth.measureGbPerSecond(pool, (long) bandwidthMb << 20, 3);
       long weightBytes = forwardWeightBytes(checkpoint.weights());
       Report report =
           new Report(model, pass, context, prefillMs, weightBytes, memory, causal, drafts);

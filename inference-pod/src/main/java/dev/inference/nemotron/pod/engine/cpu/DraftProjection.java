@@ -3,7 +3,10 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.model.DType;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +16,10 @@ import java.util.List;
  * EngineSettings.DraftLoraMode}).
  */
 final class DraftProjection {
+  private static final ValueLayout.OfShort SHORT_LE =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat FLOAT_LE =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private final Matmul matmul;
   private final Kernels kernels;
   private final float scale;
@@ -88,14 +95,17 @@ final class DraftProjection {
     }
     String name = oProj.name() + "+lora";
     long[] shape = {hidden, queryWidth};
+    // Off-heap like the mapped checkpoint weights, so the kernels take the same path for both.
     if (oProj.dtype() != DType.BF16) {
-      return Tensor.ofFloats(name, product, shape);
+      MemorySegment data = Arena.ofAuto().allocate(4L * product.length, 64);
+      MemorySegment.copy(product, 0, data, FLOAT_LE, 0, product.length);
+      return new Tensor(name, DType.F32, shape, data);
     }
-    short[] bf16 = new short[product.length];
+    MemorySegment data = Arena.ofAuto().allocate(2L * product.length, 64);
     for (int i = 0; i < product.length; i++) {
-      bf16[i] = toBf16(product[i]);
+      data.set(SHORT_LE, 2L * i, toBf16(product[i]));
     }
-    return new Tensor(name, DType.BF16, shape, MemorySegment.ofArray(bf16));
+    return new Tensor(name, DType.BF16, shape, data);
   }
 
   /** Round-to-nearest-even fp32 to bf16 (finite values). */

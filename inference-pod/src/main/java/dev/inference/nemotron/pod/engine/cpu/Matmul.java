@@ -13,6 +13,11 @@ final class Matmul {
   // More ranges than workers: a core slowed by another process hands its ranges to the others.
   private static final int RANGES_PER_WORKER = 4;
 
+  // One scratch buffer per worker thread, grown on demand: workers live for the process, and a
+  // fresh buffer per call would be ~100 MB of garbage per forward of a 1B model.
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[1][0]);
+
   private final Kernels kernels;
   private final WorkerPool pool;
 
@@ -40,7 +45,7 @@ final class Matmul {
         total,
         pool.threads() * RANGES_PER_WORKER,
         (from, to) -> {
-          float[] scratch = new float[Kernels.SCRATCH_ROWS * inDim]; // decoded weight rows
+          float[] scratch = scratch(Kernels.SCRATCH_ROWS * inDim); // decoded weight rows
           int base = 0;
           for (int t = 0; t < weights.length; t++) {
             Tensor w = weights[t];
@@ -54,5 +59,13 @@ final class Matmul {
             base += w.rows();
           }
         });
+  }
+
+  private static float[] scratch(int size) {
+    float[][] holder = SCRATCH.get();
+    if (holder[0].length < size) {
+      holder[0] = new float[size];
+    }
+    return holder[0];
   }
 }
