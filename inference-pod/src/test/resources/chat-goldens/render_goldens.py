@@ -8,6 +8,7 @@ never run Python themselves.
 Usage: python3 render_goldens.py [SHARED_DIR]   (default: ../../../../../../shared)
 Writes goldens/<template>.json next to this script.
 """
+import copy
 import json
 import os
 import sys
@@ -118,16 +119,22 @@ EXTRA = {
 
 def render(env, source, variables):
     try:
-        return {"expected": env.from_string(source).render(**variables)}
+        # a copy: a template may not change the variables the next case renders with
+        return {"expected": env.from_string(source).render(**copy.deepcopy(variables))}
     except jinja2.exceptions.TemplateError as e:
         return {"expected_error": str(e)}
 
 
-def write(name, template_ref, cases):
+def write(name, template_ref, cases, variables=None):
+    """Writes the cases; variables shared by all cases are written once, at the top."""
     os.makedirs(os.path.join(HERE, "goldens"), exist_ok=True)
     path = os.path.join(HERE, "goldens", name + ".json")
+    document = {"template": template_ref}
+    if variables is not None:
+        document["variables"] = variables
+    document["cases"] = cases
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"template": template_ref, "cases": cases}, f, ensure_ascii=False, indent=1)
+        json.dump(document, f, ensure_ascii=False, indent=1)
         f.write("\n")
     print(path, len(cases), "cases")
 
@@ -206,11 +213,79 @@ def snippets(env):
     cases = []
     for source in SNIPPETS:
         try:
-            result = {"expected": env.from_string(source).render(**variables)}
+            result = {"expected": env.from_string(source).render(**copy.deepcopy(variables))}
         except Exception as e:  # TemplateError, TypeError, ZeroDivisionError, SecurityError...
             result = {"expected_error": type(e).__name__}
-        cases.append({"name": source, "variables": variables, **result})
-    write("snippets", "inline", cases)
+        cases.append({"name": source, **result})
+    write("snippets", "inline", cases, variables)
+
+
+# Random expressions over chat-like values (seeded, so the file is reproducible). Left out: what
+# prints Python object addresses (generators, iterators, dict views), printf-style '%' on strings,
+# and slices of constants (which jinja2's constant folding treats differently from runtime values).
+FUZZ_ATOMS = ["1", "0", "-3", "2.5", "0.1", "1e3", "'ab'", "''", "'Hello World'", "' x '", "true",
+              "false", "none", "[1, 2, 3]", "[]", "['b', 'A', 'c']", "{'k': 1, 'j': [2]}", "{}", "m",
+              "m.role", "m.content", "msgs", "msgs[0]", "msgs[-1].content", "n", "f", "s", "u", "lst",
+              "d", "(1, 'x')", "'\u00e9\U0001f389x'", "lst[1:]", "s[::-1]", "u[:-2]", "msgs[::2]"]
+FUZZ_OPERATORS = ["+", "-", "*", "/", "//", "~", "==", "!=", "<", ">", "<=", ">=", "and", "or", "in",
+                  "not in", "**"]
+FUZZ_FILTERS = ["length", "upper", "lower", "trim", "tojson", "string", "list", "first", "last",
+                "default('D')", "join(',')", "sort", "int", "float", "abs", "capitalize", "title",
+                "replace('a', 'Z')", "sum", "min", "max", "count", "tojson(indent=1)", "dictsort",
+                "indent(2)", "e", "unique | list", "select | list", "map('string') | list",
+                "map(attribute='role') | join('/')", "selectattr('role', 'equalto', 'user') | list",
+                "reverse | list", "items | list", "default(none, true)"]
+FUZZ_TESTS = ["defined", "undefined", "none", "string", "number", "integer", "float", "mapping",
+              "iterable", "sequence", "true", "false", "boolean", "odd", "even", "divisibleby 2",
+              "eq 1", "in [1, 'ab']", "lower", "upper"]
+FUZZ_METHODS = [".upper()", ".lower()", ".strip()", ".split()", ".split('a')", ".startswith('a')",
+                ".endswith('b')", ".replace('l', 'L')", ".title()", ".lstrip('H')", ".rstrip()",
+                ".find('o')", ".count('l')", ".items() | list", ".keys() | list", ".get('k')",
+                ".get('zz', 5)", "[0]", "[-1]", ".k", ".role", "[1]"]
+
+
+def fuzz_expression(rng, depth):
+    r = rng.random()
+    if depth <= 0 or r < 0.25:
+        return rng.choice(FUZZ_ATOMS)
+    if r < 0.42:
+        return "(%s %s %s)" % (fuzz_expression(rng, depth - 1), rng.choice(FUZZ_OPERATORS),
+                               fuzz_expression(rng, depth - 1))
+    if r < 0.47:
+        return "((%s | int) %% (%s | int))" % (fuzz_expression(rng, depth - 1),
+                                               fuzz_expression(rng, depth - 1))
+    if r < 0.62:
+        return "(%s | %s)" % (fuzz_expression(rng, depth - 1), rng.choice(FUZZ_FILTERS))
+    if r < 0.72:
+        return "(%s is %s%s)" % (fuzz_expression(rng, depth - 1), rng.choice(["", "not "]),
+                                 rng.choice(FUZZ_TESTS))
+    if r < 0.83:
+        return "(%s)%s" % (fuzz_expression(rng, depth - 1), rng.choice(FUZZ_METHODS))
+    if r < 0.9:
+        return "(%s if %s else %s)" % tuple(fuzz_expression(rng, depth - 1) for _ in range(3))
+    if r < 0.95:
+        return "(not %s)" % fuzz_expression(rng, depth - 1)
+    return "[%s, %s]" % (fuzz_expression(rng, depth - 1), fuzz_expression(rng, depth - 1))
+
+
+def fuzz(env, count=1000):
+    import random
+    rng = random.Random(20261123)
+    variables = {"m": {"role": "user", "content": "Hello"}, "msgs": CONVERSATIONS["multi_turn"],
+                 "n": 7, "f": 1.5, "s": "a b\tc", "lst": [3, 1, 2], "d": {"b": 2, "a": 1},
+                 "u": "Gr\u00fc\u00dfe \u2713"}
+    cases = []
+    while len(cases) < count:
+        source = "{{ %s }}" % fuzz_expression(rng, 3)
+        try:
+            result = {"expected": env.from_string(source).render(**copy.deepcopy(variables))}
+        except Exception as e:
+            result = {"expected_error": type(e).__name__}
+        text = json.dumps(result)
+        if any(word in text for word in ("generator", "iterator", "dict_", "Markup")):
+            continue
+        cases.append({"name": source, **result})
+    write("expressions_fuzz", "inline", cases, variables)
 
 
 def token_text(value):
@@ -244,4 +319,5 @@ if __name__ == "__main__":
     env = environment()
     hand_written(env)
     snippets(env)
+    fuzz(env)
     checkpoint(env, "qwen3")

@@ -193,7 +193,7 @@ final class Evaluator {
       case Expr.DictOf d -> {
         Map<Object, Object> dict = new LinkedHashMap<>();
         for (int i = 0; i < d.keys().size(); i++) {
-          Object key = evaluate(d.keys().get(i), scope);
+          Object key = Values.hashable(evaluate(d.keys().get(i), scope));
           Object value = evaluate(d.values().get(i), scope);
           // Python merges keys that are equal across types (1 and true): keep the first key
           java.util.Optional<Object> existing =

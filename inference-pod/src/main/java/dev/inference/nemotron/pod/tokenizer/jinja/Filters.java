@@ -68,7 +68,9 @@ final class Filters {
         if (v instanceof String s) {
           yield new StringBuilder(s).reverse().toString();
         }
-        yield Values.iterate(v).reversed();
+        // jinja2 returns reversed(value), an iterator, where Python can reverse the value
+        List<Object> reversed = Values.iterate(v).reversed();
+        yield v instanceof Generator ? reversed : new Generator(() -> reversed);
       }
       case "replace" ->
           replace(
@@ -76,28 +78,12 @@ final class Filters {
               Values.str(c.arg(0, "old", "")),
               Values.str(c.arg(1, "new", "")),
               Values.toLong(c.arg(2, "count", -1L), "count"));
-      case "items" -> {
-        if (v instanceof Undefined) {
-          yield List.of();
-        }
-        if (!(v instanceof Map<?, ?>)) {
-          throw new EvalError("can only get item pairs from a mapping, not " + Values.typeName(v));
-        }
-        yield Methods.call(v, "items", List.of(), Map.of());
-      }
+      case "items" -> new Generator(() -> items(v));
       case "sort" -> sort(c);
       case "dictsort" -> dictsort(c);
-      case "unique" -> {
-        List<Object> out = new ArrayList<>();
-        for (Object item : Values.iterate(v)) {
-          if (out.stream().noneMatch(seen -> Values.equal(sortKey(seen, c), sortKey(item, c)))) {
-            out.add(item);
-          }
-        }
-        yield out;
-      }
-      case "int" -> toInt(v, c.arg(0, "default", 0L));
-      case "float" -> toFloat(v, c.arg(0, "default", 0.0));
+      case "unique" -> new Generator(() -> unique(c));
+      case "int" -> toInt(defined(v), c.arg(0, "default", 0L));
+      case "float" -> toFloat(defined(v), c.arg(0, "default", 0.0));
       case "abs" ->
           v instanceof Double d ? (Object) Math.abs(d) : (Object) Math.abs(Values.toLong(v, "abs"));
       case "sum" -> {
@@ -123,6 +109,26 @@ final class Filters {
       case "attr" -> Members.attributeOnly(v, Values.str(c.arg(0, "name", "")));
       default -> throw new EvalError("no filter named '" + c.name() + "'");
     };
+  }
+
+  private static List<Object> items(Object v) {
+    if (v instanceof Undefined) {
+      return List.of();
+    }
+    if (!(v instanceof Map<?, ?>)) {
+      throw new EvalError("can only get item pairs from a mapping, not " + Values.typeName(v));
+    }
+    return Values.iterate(Methods.call(v, "items", List.of(), Map.of()));
+  }
+
+  private static List<Object> unique(Call c) {
+    List<Object> out = new ArrayList<>();
+    for (Object item : Values.iterate(c.value())) {
+      if (out.stream().noneMatch(seen -> Values.equal(sortKey(seen, c), sortKey(item, c)))) {
+        out.add(item);
+      }
+    }
+    return out;
   }
 
   private static Object tojson(Call c) {
@@ -266,7 +272,17 @@ final class Filters {
     }
   }
 
+  private static Object defined(Object v) {
+    if (v instanceof Undefined u) {
+      throw u.error();
+    }
+    return v;
+  }
+
   private static String indent(Call c) {
+    if (!(c.value() instanceof String)) {
+      throw new EvalError("indent needs a string, not " + Values.typeName(c.value()));
+    }
     Object width = c.arg(0, "width", 4L);
     String pad = width instanceof String s ? s : " ".repeat((int) Values.toLong(width, "width"));
     boolean first = Values.truthy(c.arg(1, "first", false));

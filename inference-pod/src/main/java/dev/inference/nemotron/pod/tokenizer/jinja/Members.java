@@ -157,6 +157,8 @@ final class Members {
       items = new ArrayList<>(list);
     } else if (isString) {
       items = Values.iterate(sequence);
+    } else if (sequence instanceof Map) {
+      throw new EvalError("unhashable type: 'slice'");
     } else {
       throw new EvalError("'" + Values.typeName(sequence) + "' object is not subscriptable");
     }

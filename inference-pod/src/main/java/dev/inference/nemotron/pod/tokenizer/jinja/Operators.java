@@ -133,7 +133,7 @@ final class Operators {
     if (y == 0) {
       throw new EvalError("integer division or modulo by zero");
     }
-    return arithmetic(op, a, b, Math::floorDiv, (p, q) -> Math.floor(p / q));
+    return arithmetic(op, a, b, Math::floorDiv, Operators::floorDivide);
   }
 
   private static Object modulo(String op, Object a, Object b) {
@@ -144,7 +144,30 @@ final class Operators {
     if (y == 0) {
       throw new EvalError("integer division or modulo by zero");
     }
-    return arithmetic(op, a, b, Math::floorMod, (p, q) -> p - Math.floor(p / q) * q);
+    return arithmetic(op, a, b, Math::floorMod, Operators::modulo);
+  }
+
+  /** Python's float {@code %}: fmod, moved to the divisor's sign. */
+  private static double modulo(double x, double y) {
+    double mod = x % y;
+    if (mod == 0) {
+      return Math.copySign(0.0, y);
+    }
+    return (y < 0) != (mod < 0) ? mod + y : mod;
+  }
+
+  /** Python's float {@code //}, computed from the same fmod so that x == q * y + r holds. */
+  private static double floorDivide(double x, double y) {
+    double mod = x % y;
+    double div = (x - mod) / y;
+    if (mod != 0 && (y < 0) != (mod < 0)) {
+      div -= 1.0;
+    }
+    if (div == 0) {
+      return Math.copySign(0.0, x / y);
+    }
+    double floor = Math.floor(div);
+    return div - floor > 0.5 ? floor + 1.0 : floor;
   }
 
   private static Object power(String op, Object a, Object b) {

@@ -15,6 +15,18 @@ final class Python {
     return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
   }
 
+  /** Python's {@code str.islower}: some cased characters, none of them upper or title case. */
+  static boolean isLower(String s) {
+    return s.chars().anyMatch(Character::isLowerCase)
+        && s.chars().noneMatch(c -> Character.isUpperCase(c) || Character.isTitleCase(c));
+  }
+
+  /** Python's {@code str.isupper}: some cased characters, none of them lower or title case. */
+  static boolean isUpper(String s) {
+    return s.chars().anyMatch(Character::isUpperCase)
+        && s.chars().noneMatch(c -> Character.isLowerCase(c) || Character.isTitleCase(c));
+  }
+
   static String rstrip(String s) {
     return strip(s, null, false, true);
   }

@@ -14,6 +14,14 @@ final class Selections {
   static final Set<String> NAMES = Set.of("map", "select", "reject", "selectattr", "rejectattr");
 
   static Object apply(Filters.Call c) {
+    return new Generator(() -> items(c));
+  }
+
+  private static List<Object> items(Filters.Call c) {
+    if (!Values.truthy(c.value())) {
+      // jinja2 checks "if value:" before iterating, so false values of any type give nothing
+      return List.of();
+    }
     List<Object> items = Values.iterate(c.value());
     List<Object> out = new ArrayList<>();
     if (c.name().equals("map")) {

@@ -21,17 +21,19 @@ final class Tests {
       case "string" -> v instanceof String;
       case "mapping" -> v instanceof Map;
       case "iterable" ->
+          v instanceof String
+              || v instanceof List
+              || v instanceof Map
+              || v instanceof Undefined
+              || v instanceof Generator;
+      case "sequence" ->
           v instanceof String || v instanceof List || v instanceof Map || v instanceof Undefined;
-      case "sequence" -> v instanceof String || v instanceof List || v instanceof Map;
       case "callable" -> v instanceof Callable;
-      case "lower" ->
-          v instanceof String s && !s.equals(s.toUpperCase()) && s.equals(s.toLowerCase());
-      case "upper" ->
-          v instanceof String s && !s.equals(s.toLowerCase()) && s.equals(s.toUpperCase());
-      case "even" -> Values.toLong(v, "even test value") % 2 == 0;
-      case "odd" -> Math.floorMod(Values.toLong(v, "odd test value"), 2) == 1;
-      case "divisibleby" ->
-          Math.floorMod(Values.toLong(v, "value"), Values.toLong(arg(name, args), "divisor")) == 0;
+      case "lower" -> Python.isLower(Values.str(v));
+      case "upper" -> Python.isUpper(Values.str(v));
+      case "even" -> Values.equal(Operators.binary("%", v, 2L), 0L);
+      case "odd" -> Values.equal(Operators.binary("%", v, 2L), 1L);
+      case "divisibleby" -> Values.equal(Operators.binary("%", v, arg(name, args)), 0L);
       case "eq", "equalto", "==" -> Values.equal(v, arg(name, args));
       case "ne", "!=" -> !Values.equal(v, arg(name, args));
       case "lt", "lessthan", "<" -> Values.compare(v, arg(name, args)) < 0;

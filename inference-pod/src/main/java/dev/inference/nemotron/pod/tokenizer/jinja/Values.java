@@ -84,6 +84,7 @@ final class Values {
       case Undefined u -> "Undefined";
       case Namespace n -> "Namespace";
       case Loop l -> "LoopContext";
+      case Generator g -> "generator";
       default -> "function";
     };
   }
@@ -178,11 +179,23 @@ final class Values {
         yield s.contains(sub);
       }
       case List<?> list -> list.stream().anyMatch(x -> equal(x, item));
-      case Map<?, ?> map -> map.keySet().stream().anyMatch(k -> equal(k, item));
+      case Map<?, ?> map -> {
+        Object key = hashable(item);
+        yield map.keySet().stream().anyMatch(k -> equal(k, key));
+      }
+      case Generator g -> g.drain().stream().anyMatch(x -> equal(x, item));
       case Undefined u -> false;
       case null, default ->
           throw new EvalError("argument of type '" + typeName(container) + "' is not iterable");
     };
+  }
+
+  /** {@code key} if it can be a dict key; Python refuses lists and dicts. */
+  static Object hashable(Object key) {
+    if ((key instanceof List && !(key instanceof Tuple)) || key instanceof Map) {
+      throw new EvalError("unhashable type: '" + typeName(key) + "'");
+    }
+    return key;
   }
 
   /** The items iterating {@code v} yields: list items, dict keys, string characters. */
@@ -190,6 +203,7 @@ final class Values {
     return switch (v) {
       case List<?> list -> new ArrayList<>(list);
       case Map<?, ?> map -> new ArrayList<>(map.keySet());
+      case Generator g -> new ArrayList<>(g.drain());
       case String s -> {
         List<Object> chars = new ArrayList<>();
         s.codePoints().forEach(c -> chars.add(Character.toString(c)));

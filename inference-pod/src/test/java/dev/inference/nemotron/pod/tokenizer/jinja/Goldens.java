@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The chat-template goldens rendered by Python's jinja2 ({@code
  * src/test/resources/chat-goldens/render_goldens.py}): one file per template, each case with its
- * variables and either the expected text or the expected {@code raise_exception} message.
+ * variables (or the file's shared ones) and either the expected text or the expected error.
  */
 public final class Goldens {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,9 @@ public final class Goldens {
     List<Case> cases = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {
       @SuppressWarnings("unchecked")
-      Map<String, Object> variables = (Map<String, Object>) value(c.get("variables"));
+      Map<String, Object> variables =
+          (Map<String, Object>)
+              value(c.has("variables") ? c.get("variables") : root.get("variables"));
       cases.add(
           new Case(
               name,

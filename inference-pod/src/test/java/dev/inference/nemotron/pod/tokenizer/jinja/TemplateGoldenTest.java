@@ -37,10 +37,14 @@ class TemplateGoldenTest {
   }
 
   static Stream<Goldens.Case> snippets() {
-    return Goldens.cases("snippets").stream();
+    return Stream.concat(
+        Goldens.cases("snippets").stream(), Goldens.cases("expressions_fuzz").stream());
   }
 
-  /** Edge cases of the interpreter; where jinja2 failed, ours must fail with a clear error. */
+  /**
+   * Edge cases of the interpreter and 1000 random expressions; where jinja2 failed, ours must fail
+   * with an error that names the position.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("snippets")
   void snippetRendersOrFailsAsJinja2(Goldens.Case golden) {

@@ -86,6 +86,17 @@ class TemplateTest {
   }
 
   @Test
+  void selectionFiltersBehaveAsJinjaGeneratorsAlwaysTrueOnePassNoLength() {
+    Map<String, Object> vars = Map.of("xs", List.of(1, 2, 3));
+    assertThat(render("{% if xs | select('gt', 5) %}true{% endif %}", vars)).isEqualTo("true");
+    assertThat(render("{% set g = xs | select('odd') %}{{ g | list }}{{ g | list }}", vars))
+        .isEqualTo("[1, 3][]");
+    assertThatThrownBy(() -> render("{{ xs | select('odd') | length }}", vars))
+        .hasMessageContaining("object of type 'generator' has no len()");
+    assertThat(render("{{ xs | select('odd') | list | length }}", vars)).isEqualTo("2");
+  }
+
+  @Test
   void variablesShadowGlobals() {
     assertThat(render("{{ range }}", Map.of("range", "mine"))).isEqualTo("mine");
   }
