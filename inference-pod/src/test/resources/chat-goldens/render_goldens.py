@@ -193,6 +193,8 @@ SNIPPETS = [
     "{{ messages[-1].content.replace('?', '!').rstrip('!') | trim | length > 3 }}",
     "{{ \"they're 1st x-y\".title() }} {{ \"they're <b>x-y\" | title }} {{ 'ß' | upper }}",
     "{% raw %}unterminated",
+    "{% break %}",
+    "{% for x in [1] %}{% macro f() %}{% continue %}{% endmacro %}{% endfor %}",
     "{{ x.y }}",
     "{{ x + 1 }}",
     "{{ x() }}",

@@ -10,7 +10,7 @@ import java.util.Map;
 final class Filters {
   private Filters() {}
 
-  /** What a filter is given: the value, its arguments, and the evaluator (for tests, filters). */
+  /** One application of a filter: its name, the value it filters, and its arguments. */
   record Call(String name, Object value, List<Object> positional, Map<String, Object> named) {
     Object arg(int index, String keyword, Object fallback) {
       if (index < positional.size()) {

@@ -11,6 +11,7 @@ final class Parser {
   private final List<Token> tokens;
   private final Expressions expressions;
   private int index;
+  private int loopDepth;
 
   private Parser(Source source, List<Token> tokens) {
     this.source = source;
@@ -127,6 +128,9 @@ final class Parser {
       case "set" -> setStatement(name.offset());
       case "macro" -> macro(name.offset());
       case "break", "continue" -> {
+        if (loopDepth == 0) {
+          throw source.error(name.offset(), "'" + name.text() + "' outside of a for loop");
+        }
         endTag();
         yield new Node.LoopControl(name.offset(), name.text().equals("break"));
       }
@@ -188,7 +192,9 @@ final class Parser {
       throw source.error(peek().offset(), "recursive loops are not supported");
     }
     endTag();
+    loopDepth++;
     List<Node> body = body(Set.of("else", "endfor"));
+    loopDepth--;
     List<Node> otherwise = List.of();
     if (closeTag().equals("else")) {
       otherwise = body(Set.of("endfor"));
@@ -230,7 +236,10 @@ final class Parser {
       }
     }
     endTag();
+    int enclosingLoops = loopDepth;
+    loopDepth = 0;
     List<Node> body = body(Set.of("endmacro"));
+    loopDepth = enclosingLoops;
     closeTag();
     return new Node.Macro(offset, name, params, defaults, body);
   }

@@ -13,6 +13,8 @@ import java.util.Set;
 final class Selections {
   static final Set<String> NAMES = Set.of("map", "select", "reject", "selectattr", "rejectattr");
 
+  private Selections() {}
+
   static Object apply(Filters.Call c) {
     return new Generator(() -> items(c));
   }
