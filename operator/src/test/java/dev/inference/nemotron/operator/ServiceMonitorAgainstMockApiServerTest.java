@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.operator.desired.DesiredServiceMonitor;
+import dev.inference.nemotron.operator.monitoring.ServiceMonitorApi;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -29,16 +30,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ServiceMonitor against the fabric8 Kubernetes mock API server in CRUD mode (no real API
- * server runs here). The mock answers ServiceMonitor requests whether or not the CRD exists, so
- * "no ServiceMonitor without the CRD" is the operator's decision, not the mock's refusal. The Prometheus Operator CRD
- * is installed only inside a test and removed after it; the operator rechecks every second in tests
- * ({@code %test.nemotron.operator.prometheus-operator-recheck}).
+ * server runs here). The mock answers ServiceMonitor requests whether or not the CRD exists, so "no
+ * ServiceMonitor without the CRD" is the operator's decision, not the mock's refusal. The
+ * Prometheus Operator CRD is installed only inside a test and removed after it; the operator
+ * rechecks every second in tests ({@code %test.nemotron.operator.prometheus-operator-recheck}).
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class ServiceMonitorAgainstMockApiServerTest {
 
   @Inject KubernetesClient client;
+
+  @Inject ServiceMonitorApi serviceMonitorApi;
 
   private static ConditionFactory eventually() {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
@@ -54,6 +57,13 @@ class ServiceMonitorAgainstMockApiServerTest {
         .withName(DesiredServiceMonitor.CRD_NAME)
         .delete();
     eventually().until(() -> prometheusOperatorCrd().get() == null);
+    // the operator keeps its answer for the recheck interval; a test must not see the last one's
+    eventually()
+        .until(
+            () -> {
+              serviceMonitorApi.forget();
+              return !serviceMonitorApi.served();
+            });
   }
 
   private io.fabric8.kubernetes.client.dsl.Resource<CustomResourceDefinition>
@@ -192,5 +202,46 @@ class ServiceMonitorAgainstMockApiServerTest {
     assertThat(monitor.<String>get("spec", "endpoints", 0, "port"))
         .isEqualTo(service.getSpec().getPorts().getFirst().getName());
     assertThat(monitor.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/metrics");
+  }
+
+  @Test
+  void aServiceMonitorEditedByHandIsRestoredKeepingLabelsOthersAdded() {
+    String ns = "prometheus-drift";
+    installPrometheusOperatorCrd();
+    client.resource(SampleFleets.chat8b("chat-8b", ns)).create();
+    eventually().until(() -> serviceMonitors(ns).size() == 1);
+    var monitor =
+        client
+            .genericKubernetesResources(DesiredServiceMonitor.CONTEXT)
+            .inNamespace(ns)
+            .withName("chat-8b");
+    monitor.edit(
+        m -> {
+          m.getMetadata().getLabels().put("team", "observability");
+          m.setAdditionalProperty(
+              "spec",
+              Map.of(
+                  "selector",
+                  Map.of("matchLabels", Map.of("app", "other")),
+                  "endpoints",
+                  List.of(Map.of("port", "http", "path", "/wrong"))));
+          return m;
+        });
+
+    // any event of a child reconciles the fleet: here the pods become ready
+    markAllReplicasReady(ns, "chat-8b");
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              GenericKubernetesResource restored = monitor.get();
+              assertThat(restored.<String>get("spec", "endpoints", 0, "path"))
+                  .isEqualTo("/metrics");
+              assertThat(restored.<Map<String, String>>get("spec", "selector", "matchLabels"))
+                  .containsEntry("app.kubernetes.io/instance", "chat-8b");
+              assertThat(restored.getMetadata().getLabels())
+                  .containsEntry("team", "observability")
+                  .containsEntry("app.kubernetes.io/managed-by", "nemotron-operator");
+            });
   }
 }
