@@ -27,6 +27,7 @@ public final class VectorKernels implements Kernels {
       VectorSpecies.of(int.class, FLOATS.vectorShape());
   private static final int LANES = FLOATS.length();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  private static final int HIGH_HALF = 0xFFFF0000;
   private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
 
   private static List<VectorShuffle<Float>> butterfly() {
@@ -158,7 +159,23 @@ public final class VectorKernels implements Kernels {
       float[] out,
       int outDim,
       float[] scratch) {
-    if (rows == 1 && dtype != DType.F16) {
+    if (rows == 1 && dtype == DType.BF16) {
+      // Packed BF16: one int load holds elements 2l and 2l+1; a shift and a mask turn it into the
+      // even and the odd elements, so x is reordered the same way once (x is tiny next to W).
+      int block = 2 * LANES;
+      int blocks = n / block;
+      for (int b = 0; b < blocks; b++) {
+        for (int l = 0; l < LANES; l++) {
+          scratch[b * block + l] = x[b * block + 2 * l];
+          scratch[b * block + LANES + l] = x[b * block + 2 * l + 1];
+        }
+      }
+      for (int j = from; j < to; j++) {
+        out[j] = packedBf16Dot(w, (long) j * n, scratch, x, n, blocks);
+      }
+      return;
+    }
+    if (rows == 1 && dtype == DType.F32) {
       // One input row: decode into registers and multiply at once, nothing to reuse a buffer for.
       for (int j = from; j < to; j++) {
         out[j] = fusedDot(dtype, w, (long) j * n, x, n);
@@ -176,7 +193,30 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** {@code dot(W[row], x[0 .. n))} with W decoded on the fly (BF16 or F32). */
+  /**
+   * {@code dot(W[row], x)} for BF16 W: {@code xEvenOdd} holds x reordered per block of 2 * LANES
+   * (even elements, then odd ones); the tail past the last whole block uses x as is.
+   */
+  private static float packedBf16Dot(
+      MemorySegment w, long first, float[] xEvenOdd, float[] x, int n, int blocks) {
+    long base = first * 2;
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = FloatVector.zero(FLOATS);
+    for (int b = 0; b < blocks; b++) {
+      IntVector packed = IntVector.fromMemorySegment(INTS, w, base + 4L * LANES * b, LE);
+      FloatVector even = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+      FloatVector odd = packed.lanewise(VectorOperators.AND, HIGH_HALF).reinterpretAsFloats();
+      acc0 = even.fma(FloatVector.fromArray(FLOATS, xEvenOdd, 2 * LANES * b), acc0);
+      acc1 = odd.fma(FloatVector.fromArray(FLOATS, xEvenOdd, 2 * LANES * b + LANES), acc1);
+    }
+    float sum = sum(acc0.add(acc1));
+    for (int i = 2 * LANES * blocks; i < n; i++) {
+      sum += DType.BF16.decode(w, first + i) * x[i];
+    }
+    return sum;
+  }
+
+  /** {@code dot(W[row], x[0 .. n))} with W decoded on the fly (F32; BF16 via the packed path). */
   private static float fusedDot(DType dtype, MemorySegment w, long first, float[] x, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = FloatVector.zero(FLOATS);
