@@ -26,13 +26,6 @@ public interface Kernels {
   float dot(float[] a, int aOffset, float[] b, int bOffset, int n);
 
   /**
-   * One weight row against many input rows: {@code out[outOffset + r * outStride] = dot(w, 0, x, r
-   * * n, n)} for r in [0, rows). Reads {@code w} once for all rows, which is what makes a multi-row
-   * forward cheaper than that many one-row forwards.
-   */
-  void dotRows(float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride);
-
-  /**
    * A block of a matmul {@code out = x W^T}: for weight rows j in {@code [from, to)} of {@code W
    * [outDim, n]} (storage format {@code dtype}) and input rows r in {@code [0, rows)} of {@code x
    * [rows, n]}, {@code out[r * outDim + j] = dot(W[j], x[r])}. Each weight row is read once for all

@@ -29,14 +29,6 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void dotRows(
-      float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride) {
-    for (int r = 0; r < rows; r++) {
-      out[outOffset + r * outStride] = dot(w, 0, x, r * n, n);
-    }
-  }
-
-  @Override
   public void matmulBlock(
       DType dtype,
       MemorySegment w,
@@ -50,7 +42,9 @@ public final class ScalarKernels implements Kernels {
       float[] scratch) {
     for (int j = from; j < to; j++) {
       decode(dtype, w, (long) j * n, scratch, 0, n);
-      dotRows(scratch, x, rows, n, out, j, outDim);
+      for (int r = 0; r < rows; r++) {
+        out[r * outDim + j] = dot(scratch, 0, x, r * n, n);
+      }
     }
   }
 

@@ -104,50 +104,6 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void dotRows(
-      float[] w, float[] x, int rows, int n, float[] out, int outOffset, int outStride) {
-    int bound = FLOATS.loopBound(n);
-    int r = 0;
-    // Four input rows per pass: each weight vector is loaded once and feeds four accumulators.
-    for (; r + 4 <= rows; r += 4) {
-      int x0 = r * n;
-      int x1 = x0 + n;
-      int x2 = x1 + n;
-      int x3 = x2 + n;
-      FloatVector acc0 = FloatVector.zero(FLOATS);
-      FloatVector acc1 = FloatVector.zero(FLOATS);
-      FloatVector acc2 = FloatVector.zero(FLOATS);
-      FloatVector acc3 = FloatVector.zero(FLOATS);
-      int i = 0;
-      for (; i < bound; i += LANES) {
-        FloatVector wv = FloatVector.fromArray(FLOATS, w, i);
-        acc0 = wv.fma(FloatVector.fromArray(FLOATS, x, x0 + i), acc0);
-        acc1 = wv.fma(FloatVector.fromArray(FLOATS, x, x1 + i), acc1);
-        acc2 = wv.fma(FloatVector.fromArray(FLOATS, x, x2 + i), acc2);
-        acc3 = wv.fma(FloatVector.fromArray(FLOATS, x, x3 + i), acc3);
-      }
-      float s0 = sum(acc0);
-      float s1 = sum(acc1);
-      float s2 = sum(acc2);
-      float s3 = sum(acc3);
-      for (; i < n; i++) {
-        s0 += w[i] * x[x0 + i];
-        s1 += w[i] * x[x1 + i];
-        s2 += w[i] * x[x2 + i];
-        s3 += w[i] * x[x3 + i];
-      }
-      int o = outOffset + r * outStride;
-      out[o] = s0;
-      out[o + outStride] = s1;
-      out[o + 2 * outStride] = s2;
-      out[o + 3 * outStride] = s3;
-    }
-    for (; r < rows; r++) {
-      out[outOffset + r * outStride] = dot(w, 0, x, r * n, n);
-    }
-  }
-
-  @Override
   public void matmulBlock(
       DType dtype,
       MemorySegment w,

@@ -59,25 +59,6 @@ class KernelsTest {
     assertThat(VECTOR.dot(a, aOffset, b, bOffset, n)).isCloseTo(expected, within(n));
   }
 
-  @RepeatedTest(20)
-  void dotRowsMatchesScalar() {
-    int n = 1 + random.nextInt(300);
-    int rows = 1 + random.nextInt(11);
-    int outStride = 1 + random.nextInt(4);
-    int outOffset = random.nextInt(outStride);
-    float[] w = randomFloats(n);
-    float[] x = randomFloats(rows * n);
-    float[] expected = new float[outOffset + rows * outStride];
-    float[] actual = new float[outOffset + rows * outStride];
-    SCALAR.dotRows(w, x, rows, n, expected, outOffset, outStride);
-    VECTOR.dotRows(w, x, rows, n, actual, outOffset, outStride);
-    for (int i = 0; i < expected.length; i++) {
-      assertThat(actual[i])
-          .as("rows=%d n=%d index %d", rows, n, i)
-          .isCloseTo(expected[i], within(n));
-    }
-  }
-
   @ParameterizedTest
   @EnumSource(DType.class)
   void matmulBlockMatchesScalarForEveryRowCount(DType dtype) {
