@@ -13,6 +13,7 @@ import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -123,11 +124,11 @@ public final class LogitsCommand implements Command {
       int best = argmaxExcluding(row, maskId);
       StringBuilder first = new StringBuilder();
       for (int i = 0; i < Math.min(SHOWN, row.length); i++) {
-        first.append(String.format(java.util.Locale.ROOT, " %.4f", row[i]));
+        first.append(String.format(Locale.ROOT, " %.4f", row[i]));
       }
       int predicts = mask == AttentionMask.CAUSAL ? r + 1 : r;
       out.printf(
-          java.util.Locale.ROOT,
+          Locale.ROOT,
           "row %d (predicts position %d): argmax %d (%.4f); first %d:%s%n",
           r,
           predicts,

@@ -1,5 +1,7 @@
 package dev.inference.nemotron.pod.engine.cpu;
 
+import java.util.Arrays;
+
 /**
  * Grouped-query attention of a chunk against the cache: each (row, head) attends to every cached
  * position plus the chunk rows its mask allows, with {@code softmax(q k^T / sqrt(headDim))} in fp32
@@ -74,7 +76,7 @@ final class Attention {
               sum += scores[c];
             }
             float norm = 1f / sum;
-            java.util.Arrays.fill(out, qOffset, qOffset + headDim, 0f);
+            Arrays.fill(out, qOffset, qOffset + headDim, 0f);
             int c = 0;
             for (int p = 0; p < past; p++) {
               kernels.axpy(

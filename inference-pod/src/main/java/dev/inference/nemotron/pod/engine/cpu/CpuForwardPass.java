@@ -9,6 +9,7 @@ import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
 import dev.inference.nemotron.pod.model.Tensor;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -196,7 +197,7 @@ public final class CpuForwardPass implements ForwardPass {
     }
     float[][] values = new float[m][];
     for (int i = 0; i < m; i++) {
-      values[i] = java.util.Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
+      values[i] = Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
     }
     return new Logits(rows, values);
   }

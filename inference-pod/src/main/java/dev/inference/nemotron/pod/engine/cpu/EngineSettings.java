@@ -1,5 +1,6 @@
 package dev.inference.nemotron.pod.engine.cpu;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -65,7 +66,7 @@ public record EngineSettings(int threads, String kernels, DraftLoraMode draftLor
         + " vector.floats="
         + VectorKernels.lanes()
         + " ndd.draft.lora="
-        + draftLora.name().toLowerCase(java.util.Locale.ROOT);
+        + draftLora.name().toLowerCase(Locale.ROOT);
   }
 
   /** Prints {@link #describe()} to stderr, once per process. */
