@@ -138,7 +138,7 @@ public final class BenchCommand implements Command {
               draft ? AttentionMask.BIDIRECTIONAL : AttentionMask.CAUSAL,
               new int[0],
               Chunk.allRows(rows),
-              draft);
+              draft ? Chunk.allRows(rows) : new int[0]);
       long start = System.nanoTime();
       pass.forward(cache, chunk);
       if (i >= 0) {

@@ -94,7 +94,7 @@ public final class LogitsCommand implements Command {
               mask,
               new int[0],
               rows,
-              adapter.isPresent());
+              adapter.isPresent() ? Chunk.allRows(ids.length) : new int[0]);
       Logits logits = pass.forward(pass.newCache(ids.length), chunk);
       if (json) {
         printJson(out, logits);

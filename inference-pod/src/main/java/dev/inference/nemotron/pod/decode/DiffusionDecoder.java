@@ -101,7 +101,7 @@ public final class DiffusionDecoder implements Decoder {
                   AttentionMask.BIDIRECTIONAL,
                   new int[0],
                   masked,
-                  false));
+                  new int[0]));
       steps++;
       int[] candidate = new int[masked.length];
       double[] confidence = new double[masked.length];

@@ -65,7 +65,7 @@ public final class LinearSpecDecoder implements Decoder {
                   AttentionMask.BIDIRECTIONAL,
                   new int[0],
                   rest,
-                  model.hasDraftAdapter()));
+                  Chunk.allRows(blockSize)));
       for (int i = 1; i < blockSize; i++) {
         block[i] = g.pick(drafts.row(i), start + i);
       }

@@ -30,9 +30,9 @@ import java.util.BitSet;
  * extra rows), so a request costs 1 + rounds forwards and a perfect drafter yields B tokens per
  * forward from the first round on.
  *
- * <p>The draft adapter stays off: {@link Chunk#draftAdapter()} switches a whole forward, and the
- * chain rows must be computed exactly as causal verify rows. The masks therefore draft with the
- * base weights, which can only lower acceptance, never change the output.
+ * <p>The draft adapter stays off: {@link Chunk#adapterRows()} is left empty, and the chain rows
+ * must be computed exactly as causal verify rows. The masks therefore draft with the base weights,
+ * which can only lower acceptance, never change the output.
  */
 public final class QuadraticSpecDecoder implements Decoder {
   private final int blockSize;
@@ -117,7 +117,7 @@ public final class QuadraticSpecDecoder implements Decoder {
         AttentionMask.perRow(visible),
         Chunk.allRows(p),
         logitRows,
-        false);
+        new int[0]);
   }
 
   /** The B sub-blocks {@code [draft[j], M x B]} of one round; only the chain is written. */
@@ -152,7 +152,8 @@ public final class QuadraticSpecDecoder implements Decoder {
         }
       }
     }
-    return new Chunk(tokens, positions, AttentionMask.perRow(visible), chain, logitRows, false);
+    return new Chunk(
+        tokens, positions, AttentionMask.perRow(visible), chain, logitRows, new int[0]);
   }
 
   private int chainRow(int j) {

@@ -6,12 +6,18 @@ import java.util.stream.IntStream;
 /**
  * One forward call's input: tokens at absolute positions, the attention mask among them, which
  * rows' K/V are appended to the cache (in order, at positions {@code cache.length() ..}), which
- * rows' logits are computed, and whether the self-speculation draft adapter is on.
+ * rows' logits are computed, and which rows run with the self-speculation draft adapter.
  *
  * <p>The switches of MODEL.md §5 are the common cases: {@link #causalWrite} (prefill, AR step,
  * commit, verify) and {@link #bidirectionalReadOnly} (diffusion step, draft). Anything else
  * (QuadraticSpec: positions that repeat, a per-row mask, only the chain written) is expressed
  * through the canonical constructor.
+ *
+ * <p>The draft adapter is a per-row switch because it changes only its rows' attention output
+ * projection (MODEL.md §3): a row without it is computed exactly as in a forward without the
+ * adapter, as long as it sees no adapter row (directly or through the rows it sees). QuadraticSpec
+ * relies on this: its mask rows draft with the adapter while its chain rows, which see only the
+ * chain, stay exact causal verify rows.
  *
  * @param tokens token ids, one per row
  * @param positions absolute position of each row (RoPE and the llama-4 query scale use it)
@@ -19,7 +25,9 @@ import java.util.stream.IntStream;
  * @param writeRows chunk rows whose K/V are appended to the cache, strictly increasing; empty for
  *     READ_ONLY
  * @param logitRows chunk rows whose logits are computed, strictly increasing
- * @param draftAdapter whether the draft LoRA (linear_spec_lora) is applied, drafts only
+ * @param adapterRows chunk rows whose o_proj applies the draft LoRA (linear_spec_lora), strictly
+ *     increasing; draft rows only, empty for prefill, commit and verify; ignored when the forward
+ *     pass has no adapter loaded
  */
 public record Chunk(
     int[] tokens,
@@ -27,7 +35,7 @@ public record Chunk(
     AttentionMask mask,
     int[] writeRows,
     int[] logitRows,
-    boolean draftAdapter) {
+    int[] adapterRows) {
 
   public Chunk {
     if (tokens.length == 0) {
@@ -39,13 +47,15 @@ public record Chunk(
     }
     requireIncreasingRows("writeRows", writeRows, tokens.length);
     requireIncreasingRows("logitRows", logitRows, tokens.length);
+    requireIncreasingRows("adapterRows", adapterRows, tokens.length);
     tokens = tokens.clone();
     positions = positions.clone();
     writeRows = writeRows.clone();
     logitRows = logitRows.clone();
+    adapterRows = adapterRows.clone();
   }
 
-  /** CAUSAL + WRITE from {@code cacheLength}; logits for the given rows. */
+  /** CAUSAL + WRITE from {@code cacheLength}; logits for the given rows; no adapter. */
   public static Chunk causalWrite(int[] tokens, int cacheLength, int[] logitRows) {
     return new Chunk(
         tokens,
@@ -53,10 +63,13 @@ public record Chunk(
         AttentionMask.CAUSAL,
         allRows(tokens.length),
         logitRows,
-        false);
+        new int[0]);
   }
 
-  /** BIDIRECTIONAL + READ_ONLY from {@code cacheLength}; logits for every row. */
+  /**
+   * BIDIRECTIONAL + READ_ONLY from {@code cacheLength}; logits for every row; the draft adapter on
+   * every row or on none.
+   */
   public static Chunk bidirectionalReadOnly(int[] tokens, int cacheLength, boolean draftAdapter) {
     return new Chunk(
         tokens,
@@ -64,7 +77,7 @@ public record Chunk(
         AttentionMask.BIDIRECTIONAL,
         new int[0],
         allRows(tokens.length),
-        draftAdapter);
+        draftAdapter ? allRows(tokens.length) : new int[0]);
   }
 
   /** Rows 0..n-1. */

@@ -13,7 +13,7 @@ public interface ForwardPass {
   /** The mask token's id ({@code mask_token_id}): embedded like any token, never emitted. */
   int maskTokenId();
 
-  /** Whether a draft adapter is loaded, so that {@link Chunk#draftAdapter()} has an effect. */
+  /** Whether a draft adapter is loaded, so that {@link Chunk#adapterRows()} have an effect. */
   boolean hasDraftAdapter();
 
   /** A new, empty cache for one sequence of up to {@code capacity} positions. */

@@ -102,7 +102,7 @@ class LogitsCommandTest {
               AttentionMask.BIDIRECTIONAL,
               new int[0],
               Chunk.lastRow(5),
-              true);
+              Chunk.allRows(5));
       Logits expected = pass.forward(pass.newCache(8), lastRowDraft);
       assertThat(json.get("rows").get(0).asInt()).isEqualTo(4);
       assertThat(floats(json.get("logits").get(0))).containsExactly(expected.row(4));

@@ -55,7 +55,7 @@ class DiffusionDecoderTest {
     assertThat(r.cachedTokens()).isZero();
     for (Chunk step : model.calls.subList(1, 6)) {
       assertThat(step.writeRows()).isEmpty();
-      assertThat(step.draftAdapter()).isFalse();
+      assertThat(step.adapterRows()).isEmpty();
       assertThat(step.positions()).containsExactly(3, 4, 5, 6, 7, 8, 9, 10);
     }
   }

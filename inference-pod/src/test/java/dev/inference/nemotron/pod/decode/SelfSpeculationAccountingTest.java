@@ -46,11 +46,11 @@ class SelfSpeculationAccountingTest {
     assertThat(prefill.writeRows()).containsExactly(0, 1, 2);
     assertThat(draft.mask()).isSameAs(AttentionMask.BIDIRECTIONAL);
     assertThat(draft.writeRows()).isEmpty();
-    assertThat(draft.draftAdapter()).isTrue();
+    assertThat(draft.adapterRows()).containsExactly(0, 1, 2, 3);
     assertThat(draft.tokens()).containsExactly(r.ids()[0], 7, 7, 7);
     assertThat(draft.positions()).containsExactly(3, 4, 5, 6);
     assertThat(verify.mask()).isSameAs(AttentionMask.CAUSAL);
-    assertThat(verify.draftAdapter()).isFalse();
+    assertThat(verify.adapterRows()).isEmpty();
     assertThat(verify.tokens()).containsExactly(Arrays.copyOfRange(r.ids(), 0, B));
   }
 
@@ -74,7 +74,7 @@ class SelfSpeculationAccountingTest {
     Chunk round = model.calls.get(1);
     assertThat(round.length()).isEqualTo(B * (B + 1));
     assertThat(round.writeRows()).containsExactly(0, 5, 10, 15);
-    assertThat(round.draftAdapter()).isFalse();
+    assertThat(round.adapterRows()).isEmpty();
     // Chain row 2 (position 5) sees chain rows 0..2 only; mask row (2, 1) sees its sub-block.
     assertThat(round.positions()[10]).isEqualTo(5);
     assertThat(round.mask().visible(10, 5)).isTrue();

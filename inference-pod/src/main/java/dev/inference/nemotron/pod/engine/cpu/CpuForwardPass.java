@@ -119,7 +119,7 @@ public final class CpuForwardPass implements ForwardPass {
       }
     }
     RotaryEmbedding.Angles angles = rope.angles(chunk.positions());
-    boolean useDraft = chunk.draftAdapter() && draft.isPresent();
+    int[] adapterRows = draft.isPresent() ? chunk.adapterRows() : new int[0];
     int[] writes = chunk.writeRows();
 
     float[] h = new float[n * hidden]; // [n, H] residual stream
@@ -151,8 +151,8 @@ public final class CpuForwardPass implements ForwardPass {
         angles.rotate(k, r, config.numKeyValueHeads(), false);
       }
       attention.apply(q, k, v, n, visible, cache.layerKeys(l), cache.layerValues(l), past, att);
-      if (useDraft) {
-        draft.get().apply(l, lw.oProj(), att, n, delta);
+      if (adapterRows.length > 0) {
+        draft.get().apply(l, lw.oProj(), att, n, adapterRows, delta);
       } else {
         matmul.apply(lw.oProj(), att, n, delta);
       }

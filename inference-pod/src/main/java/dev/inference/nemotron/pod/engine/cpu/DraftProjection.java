@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output projection of draft forwards, {@code W_o + scale * B A} (MODEL.md §3), either as a
+ * The output projection of draft rows, {@code W_o + scale * B A} (MODEL.md §3), either as a
  * low-rank update on the fly or as a pre-merged second o_proj per layer (see {@link
- * EngineSettings.DraftLoraMode}).
+ * EngineSettings.DraftLoraMode}); rows of the same forward without the adapter keep {@code W_o}.
  */
 final class DraftProjection {
   private static final ValueLayout.OfShort SHORT_LE =
@@ -59,18 +59,71 @@ final class DraftProjection {
     this.merged = List.copyOf(m);
   }
 
-  /** {@code out [n, H] = attn [n, heads * headDim] (W_o + scale * B A)^T} for one layer. */
-  void apply(int layer, Tensor oProj, float[] attn, int n, float[] out) {
+  /**
+   * One layer's output projection of {@code attn [n, heads * headDim]} into {@code out [n, H]}:
+   * {@code W_o + scale * B A} for the adapter rows (strictly increasing, non-empty), {@code W_o}
+   * for the rest. Each weight is read once for all the rows it serves. In the low-rank mode the
+   * other rows get exactly the plain {@code attn W_o^T} of a forward without adapter; in the merged
+   * mode they are computed apart from the adapter rows, which may move their last bits with kernels
+   * whose rounding depends on how many rows a matmul holds.
+   */
+  void apply(int layer, Tensor oProj, float[] attn, int n, int[] adapterRows, float[] out) {
+    int m = adapterRows.length;
+    int queryWidth = oProj.columns();
+    int hidden = oProj.rows();
     if (!merged.isEmpty()) {
-      matmul.apply(merged.get(layer), attn, n, out);
+      if (m == n) {
+        matmul.apply(merged.get(layer), attn, n, out);
+        return;
+      }
+      int[] baseRows = complement(adapterRows, n);
+      float[] withAdapter = new float[m * hidden]; // [m, H]
+      matmul.apply(merged.get(layer), gather(attn, adapterRows, queryWidth), m, withAdapter);
+      float[] plain = new float[baseRows.length * hidden]; // [n - m, H]
+      matmul.apply(oProj, gather(attn, baseRows, queryWidth), baseRows.length, plain);
+      scatter(withAdapter, adapterRows, hidden, out);
+      scatter(plain, baseRows, hidden, out);
       return;
     }
     matmul.apply(oProj, attn, n, out);
-    float[] down = new float[n * rank]; // [n, r]
-    matmul.apply(loraA.get(layer), attn, n, down);
-    float[] up = new float[out.length]; // [n, H]
-    matmul.apply(loraB.get(layer), down, n, up);
-    kernels.axpy(scale, up, 0, out, 0, out.length);
+    float[] down = new float[m * rank]; // [m, r]
+    matmul.apply(loraA.get(layer), m == n ? attn : gather(attn, adapterRows, queryWidth), m, down);
+    float[] up = new float[m * hidden]; // [m, H]
+    matmul.apply(loraB.get(layer), down, m, up);
+    for (int i = 0; i < m; i++) {
+      kernels.axpy(scale, up, i * hidden, out, adapterRows[i] * hidden, hidden);
+    }
+  }
+
+  /** Rows {@code rows} of {@code [*, width]}, packed. */
+  private static float[] gather(float[] in, int[] rows, int width) {
+    float[] out = new float[rows.length * width];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(in, rows[i] * width, out, i * width, width);
+    }
+    return out;
+  }
+
+  /** Packed rows back to their places {@code rows} of {@code [*, width]}. */
+  private static void scatter(float[] packed, int[] rows, int width, float[] out) {
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(packed, i * width, out, rows[i] * width, width);
+    }
+  }
+
+  /** Rows of [0, n) not in the strictly increasing {@code rows}. */
+  private static int[] complement(int[] rows, int n) {
+    int[] out = new int[n - rows.length];
+    int next = 0;
+    int k = 0;
+    for (int r = 0; r < n; r++) {
+      if (next < rows.length && rows[next] == r) {
+        next++;
+      } else {
+        out[k++] = r;
+      }
+    }
+    return out;
   }
 
   /** {@code W_o + scale * B A}, stored in W_o's format (F16 widens to F32 to avoid overflow). */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -79,8 +80,145 @@ class CpuForwardPassGoldenTest {
             AttentionMask.perRow(rows),
             new int[0],
             Chunk.allRows(n),
-            false);
+            new int[0]);
     check(settings, false, tokens(9, 8), chunk);
+  }
+
+  /** Rows with and without the adapter in one forward, under a random per-row mask. */
+  @ParameterizedTest
+  @MethodSource("engines")
+  void mixedAdapterRowsMatchIndependentReference(EngineSettings settings) {
+    Random random = new Random(13);
+    int n = 7;
+    BitSet[] rows = new BitSet[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = new BitSet();
+      rows[i].set(i);
+      for (int j = 0; j < n; j++) {
+        if (random.nextBoolean()) {
+          rows[i].set(j);
+        }
+      }
+    }
+    int[] tokens = tokens(n, 14);
+    tokens[3] = RandomModel.MASK;
+    Chunk chunk =
+        new Chunk(
+            tokens,
+            new int[] {9, 10, 11, 12, 10, 11, 12},
+            AttentionMask.perRow(rows),
+            new int[0],
+            Chunk.allRows(n),
+            new int[] {1, 3, 4, 6});
+    check(settings, true, tokens(9, 15), chunk);
+  }
+
+  @ParameterizedTest
+  @MethodSource("engines")
+  void mergedProjectionOnSomeRowsMatchesReferenceToBf16Precision(EngineSettings base) {
+    EngineSettings settings =
+        new EngineSettings(base.threads(), base.kernels(), EngineSettings.DraftLoraMode.MERGED);
+    Chunk chunk = quadraticChunk(tokens(3, 16), 9, 3, true);
+    assertClose(
+        run(settings, true, tokens(9, 17), chunk), reference(true, tokens(9, 17), chunk), 2e-2);
+  }
+
+  static Stream<Arguments> adapterSwitches() {
+    return Stream.of(
+        Arguments.of(new EngineSettings(1, "scalar", EngineSettings.DraftLoraMode.LOWRANK), 0.0),
+        Arguments.of(new EngineSettings(2, "vector", EngineSettings.DraftLoraMode.LOWRANK), 0.0),
+        Arguments.of(new EngineSettings(1, "scalar", EngineSettings.DraftLoraMode.MERGED), 0.0),
+        // The vector kernels round a row's dot products differently depending on how many rows
+        // share the matmul, and merged runs the rows without adapter as a matmul of their own.
+        Arguments.of(new EngineSettings(2, "vector", EngineSettings.DraftLoraMode.MERGED), 1e-5));
+  }
+
+  /**
+   * QuadraticSpec's layout with the adapter on the mask rows only: the chain rows, which see no
+   * mask row, give exactly the logits and the cached K/V of the same chunk without the adapter,
+   * while the mask rows do change.
+   */
+  @ParameterizedTest
+  @MethodSource("adapterSwitches")
+  void rowsThatSeeNoAdapterRowAreUnchangedByTheAdapter(EngineSettings settings, double tolerance) {
+    CpuForwardPass pass = new CpuForwardPass(CONFIG, WEIGHTS, Optional.of(ADAPTER), settings);
+    int[] prefix = tokens(9, 18);
+    int[] draft = tokens(4, 19);
+    CpuKvCache mixed = pass.newCache(64);
+    CpuKvCache plain = pass.newCache(64);
+    pass.forward(mixed, Chunk.causalWrite(prefix, 0, new int[0]));
+    pass.forward(plain, Chunk.causalWrite(prefix, 0, new int[0]));
+    Chunk withAdapter = quadraticChunk(draft, prefix.length, 4, true);
+    Chunk without = quadraticChunk(draft, prefix.length, 4, false);
+    assertThat(withAdapter.adapterRows()).hasSize(16).doesNotContain(0, 5, 10, 15);
+    Logits a = pass.forward(mixed, withAdapter);
+    Logits b = pass.forward(plain, without);
+    for (int r : withAdapter.logitRows()) {
+      double difference = maxRelativeDifference(a.row(r), b.row(r));
+      if (r % 5 == 0) {
+        assertThat(difference).as("chain row %d", r).isLessThanOrEqualTo(tolerance);
+      } else {
+        assertThat(difference).as("mask row %d", r).isGreaterThan(1e-3);
+      }
+    }
+    assertThat(mixed.length()).isEqualTo(plain.length()).isEqualTo(prefix.length + 4);
+    for (int l = 0; l < CONFIG.numHiddenLayers(); l++) {
+      for (int p = prefix.length; p < mixed.length(); p++) {
+        assertThat(maxRelativeDifference(mixed.keys(l, p), plain.keys(l, p)))
+            .isLessThanOrEqualTo(tolerance);
+        assertThat(maxRelativeDifference(mixed.values(l, p), plain.values(l, p)))
+            .isLessThanOrEqualTo(tolerance);
+      }
+    }
+  }
+
+  /**
+   * The B sub-blocks {@code [draft[j], M x B]} of a QuadraticSpec round (MODEL.md §6.4) after
+   * {@code past} cached positions: chain rows CAUSAL over the chain and written, mask rows seeing
+   * the chain up to their draft and their own sub-block, with the adapter when {@code adapter}.
+   */
+  private static Chunk quadraticChunk(int[] draft, int past, int b, boolean adapter) {
+    int n = b * (b + 1);
+    int[] tokens = new int[n];
+    int[] positions = new int[n];
+    BitSet[] visible = new BitSet[n];
+    int[] chain = new int[b];
+    int[] masks = new int[b * b];
+    for (int j = 0; j < b; j++) {
+      int row = j * (b + 1);
+      chain[j] = row;
+      tokens[row] = draft[j];
+      positions[row] = past + j;
+      visible[row] = new BitSet(n);
+      for (int k = 0; k <= j; k++) {
+        visible[row].set(k * (b + 1));
+      }
+      for (int k = 1; k <= b; k++) {
+        masks[j * b + k - 1] = row + k;
+        tokens[row + k] = RandomModel.MASK;
+        positions[row + k] = past + j + k;
+        visible[row + k] = (BitSet) visible[row].clone();
+        visible[row + k].set(row + 1, row + b + 1);
+      }
+    }
+    return new Chunk(
+        tokens,
+        positions,
+        AttentionMask.perRow(visible),
+        chain,
+        Chunk.allRows(n),
+        adapter ? masks : new int[0]);
+  }
+
+  /** {@code max |a - b|} relative to {@code max |b|}. */
+  private static double maxRelativeDifference(float[] a, float[] b) {
+    double difference = 0;
+    double scale = 0;
+    for (int i = 0; i < b.length; i++) {
+      difference = Math.max(difference, Math.abs(a[i] - b[i]));
+      scale = Math.max(scale, Math.abs(b[i]));
+    }
+    return difference / scale;
   }
 
   @ParameterizedTest
@@ -132,6 +270,10 @@ class CpuForwardPassGoldenTest {
     int[] tokens = new int[p + n];
     int[] positions = new int[p + n];
     boolean[][] sees = new boolean[p + n][p + n];
+    boolean[] lora = new boolean[p + n];
+    for (int a : chunk.adapterRows()) {
+      lora[p + a] = true;
+    }
     for (int i = 0; i < p; i++) {
       tokens[i] = prefix[i];
       positions[i] = i;
@@ -151,7 +293,7 @@ class CpuForwardPassGoldenTest {
     }
     double[][] all =
         new ReferenceNetwork(CONFIG, WEIGHTS, draft ? ADAPTER : null)
-            .logits(tokens, positions, sees, p);
+            .logits(tokens, positions, sees, lora);
     double[][] out = new double[n][];
     for (int a = 0; a < n; a++) {
       out[a] = all[p + a];

@@ -64,7 +64,7 @@ class CpuForwardPassTest {
             AttentionMask.CAUSAL,
             new int[0],
             Chunk.allRows(4),
-            false);
+            new int[0]);
     PASS.forward(cache, causalReadOnly);
     assertThat(cache.length()).isEqualTo(PROMPT.length);
     assertThat(snapshot(cache, true)).isDeepEqualTo(keysBefore);
@@ -117,7 +117,7 @@ class CpuForwardPassTest {
                 AttentionMask.perRow(rows),
                 Chunk.allRows(n),
                 Chunk.allRows(n),
-                false));
+                new int[0]));
     Logits causal = PASS.forward(b, Chunk.causalWrite(block, past, Chunk.allRows(n)));
     for (int r = 0; r < n; r++) {
       assertThat(perRow.row(r)).containsExactly(causal.row(r));
@@ -190,7 +190,7 @@ class CpuForwardPassTest {
                 AttentionMask.CAUSAL,
                 new int[0],
                 Chunk.allRows(4),
-                false));
+                new int[0]));
     return new Logits[] {bidirectional, causal};
   }
 

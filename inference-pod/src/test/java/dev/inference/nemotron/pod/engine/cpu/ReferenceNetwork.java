@@ -25,9 +25,9 @@ final class ReferenceNetwork {
 
   /**
    * Logits of every row: {@code sees[i][j]} says whether row i attends to row j; the draft LoRA
-   * (when present) applies to rows {@code >= loraFrom} only, as a cached prefix never had it.
+   * (when present) applies to the rows with {@code lora[i]} only (a cached prefix never has it).
    */
-  double[][] logits(int[] tokens, int[] positions, boolean[][] sees, int loraFrom) {
+  double[][] logits(int[] tokens, int[] positions, boolean[][] sees, boolean[] lora) {
     int n = tokens.length;
     int hd = c.headDim();
     double[][] h = new double[n][];
@@ -85,7 +85,7 @@ final class ReferenceNetwork {
           }
         }
         double[] o = times(lw.oProj(), a);
-        if (draft != null && i >= loraFrom) {
+        if (draft != null && lora[i]) {
           double[] low = times(draft.loraA().get(l), a);
           double[] up = times(draft.loraB().get(l), low);
           for (int d = 0; d < o.length; d++) {
