@@ -284,7 +284,7 @@ public final class GenerateCommand implements Command {
       root.put("draftedTokens", r.draftedTokens());
       root.put("acceptedTokens", r.acceptedTokens());
       root.put("meanAcceptanceLength", r.meanAcceptanceLength());
-      root.put("draftAdapter", draftAdapter && r.mode() == DecodingMode.LINEAR_SPEC);
+      root.put("draftAdapter", draftAdapter);
     }
     root.put("cachedTokens", r.cachedTokens());
     return root;

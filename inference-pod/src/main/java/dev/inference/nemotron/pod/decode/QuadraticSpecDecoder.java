@@ -30,9 +30,10 @@ import java.util.BitSet;
  * extra rows), so a request costs 1 + rounds forwards and a perfect drafter yields B tokens per
  * forward from the first round on.
  *
- * <p>The draft adapter stays off: {@link Chunk#adapterRows()} is left empty, and the chain rows
- * must be computed exactly as causal verify rows. The masks therefore draft with the base weights,
- * which can only lower acceptance, never change the output.
+ * <p>The draft adapter is on for the mask rows only ({@link Chunk#adapterRows()}), in the rounds
+ * and in the prefill: they draft as §6.3's draft forward does. The chain rows (and the prompt rows
+ * of the prefill) run without it and see no mask row, so they are computed exactly as causal verify
+ * (prefill) rows: what is verified, emitted and cached does not depend on the adapter.
  */
 public final class QuadraticSpecDecoder implements Decoder {
   private final int blockSize;
@@ -95,7 +96,10 @@ public final class QuadraticSpecDecoder implements Decoder {
     }
   }
 
-  /** {@code [prompt, M x B]}: the prompt CAUSAL and written, the masks drafting after it. */
+  /**
+   * {@code [prompt, M x B]}: the prompt CAUSAL and written, the masks drafting after it with the
+   * adapter.
+   */
   private Chunk prefillChunk(Generation g, int start) {
     int p = g.prompt.length;
     int n = p + blockSize;
@@ -111,16 +115,20 @@ public final class QuadraticSpecDecoder implements Decoder {
     for (int i = 1; i < blockSize; i++) {
       logitRows[i] = p + i;
     }
+    int[] maskRows = Arrays.copyOfRange(Chunk.allRows(n), p, n);
     return new Chunk(
         tokens,
         Generation.positions(start, n),
         AttentionMask.perRow(visible),
         Chunk.allRows(p),
         logitRows,
-        new int[0]);
+        maskRows);
   }
 
-  /** The B sub-blocks {@code [draft[j], M x B]} of one round; only the chain is written. */
+  /**
+   * The B sub-blocks {@code [draft[j], M x B]} of one round; only the chain is written, only the
+   * masks have the adapter.
+   */
   private Chunk roundChunk(Generation g, int[] draft, int start) {
     int b = blockSize;
     int n = b * (b + 1);
@@ -128,6 +136,8 @@ public final class QuadraticSpecDecoder implements Decoder {
     int[] positions = new int[n];
     BitSet[] visible = new BitSet[n];
     int[] chain = new int[b];
+    int[] maskRows = new int[b * b];
+    int m = 0;
     // Logits: the chain rows (verify) and the masks that can become the next draft (offset 2..B).
     int[] logitRows = new int[b * b];
     int l = 0;
@@ -147,13 +157,13 @@ public final class QuadraticSpecDecoder implements Decoder {
         positions[row + k] = start + j + k;
         visible[row + k] = (BitSet) chainPrefix.clone();
         visible[row + k].set(row + 1, row + b + 1);
+        maskRows[m++] = row + k;
         if (k >= 2) {
           logitRows[l++] = row + k;
         }
       }
     }
-    return new Chunk(
-        tokens, positions, AttentionMask.perRow(visible), chain, logitRows, new int[0]);
+    return new Chunk(tokens, positions, AttentionMask.perRow(visible), chain, logitRows, maskRows);
   }
 
   private int chainRow(int j) {

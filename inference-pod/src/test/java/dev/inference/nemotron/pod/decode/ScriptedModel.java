@@ -20,8 +20,10 @@ import java.util.TreeMap;
  * {@code draftAccuracy} (a fixed coin per position), returns the true token, otherwise a wrong one;
  * its confidence comes from {@link #confidence}. The double is strict where the real network would
  * silently go wrong: writing K/V of a row that did not see exactly its causal prefix, asking for
- * the logits of a real-token row that saw masks or later tokens, two visible rows at one position,
- * or a written position that is not the cache's next free one all throw.
+ * the logits of a real-token row that saw masks or later tokens, using either from a row that has
+ * the draft adapter or sees a row that has it (such rows are drafts, not exact), two visible rows
+ * at one position, or a written position that is not the cache's next free one all throw. Every
+ * chunk is recorded in {@link #calls}, with its adapter rows.
  */
 final class ScriptedModel implements ForwardPass {
   static final int VOCAB = 50;
@@ -154,6 +156,7 @@ final class ScriptedModel implements ForwardPass {
         throw new IllegalStateException(
             "row " + row + " written to the cache without a causal view");
       }
+      requireNoAdapter(chunk, row, "written to the cache");
     }
     for (int row : writeRows) {
       cache.append(chunk.tokens()[row]);
@@ -171,6 +174,7 @@ final class ScriptedModel implements ForwardPass {
                 + row
                 + " requested, but it does not see exactly its causal prefix");
       }
+      requireNoAdapter(chunk, row, "used as a verify or prefill row");
       return shape(next(context), 0.99, context);
     }
     TreeMap<Integer, Integer> seen = view(cache, chunk, row);
@@ -209,6 +213,16 @@ final class ScriptedModel implements ForwardPass {
     }
     logits[token] = (float) Math.log(p * (VOCAB - 1) / (1 - p));
     return logits;
+  }
+
+  /** Throws when {@code row} or a chunk row it sees has the draft adapter. */
+  private static void requireNoAdapter(Chunk chunk, int row, String use) {
+    for (int a : chunk.adapterRows()) {
+      if (a == row || chunk.mask().visible(row, a)) {
+        throw new IllegalStateException(
+            "row " + row + " " + use + ", but the draft adapter reaches it through row " + a);
+      }
+    }
   }
 
   /** Position to token of every row {@code row} sees (masks included); throws on collisions. */

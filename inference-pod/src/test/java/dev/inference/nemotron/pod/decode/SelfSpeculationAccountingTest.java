@@ -44,6 +44,7 @@ class SelfSpeculationAccountingTest {
     Chunk verify = model.calls.get(2);
     assertThat(prefill.mask()).isSameAs(AttentionMask.CAUSAL);
     assertThat(prefill.writeRows()).containsExactly(0, 1, 2);
+    assertThat(prefill.adapterRows()).isEmpty();
     assertThat(draft.mask()).isSameAs(AttentionMask.BIDIRECTIONAL);
     assertThat(draft.writeRows()).isEmpty();
     assertThat(draft.adapterRows()).containsExactly(0, 1, 2, 3);
@@ -71,10 +72,19 @@ class SelfSpeculationAccountingTest {
     assertThat(prefill.mask().visible(1, 2)).isFalse();
     assertThat(prefill.mask().visible(3, 6)).isTrue();
     assertThat(prefill.mask().visible(2, 3)).isFalse();
+    // The adapter drafts on the mask rows only; the prompt rows are an exact causal prefill.
+    assertThat(prefill.adapterRows()).containsExactly(3, 4, 5, 6);
     Chunk round = model.calls.get(1);
     assertThat(round.length()).isEqualTo(B * (B + 1));
     assertThat(round.writeRows()).containsExactly(0, 5, 10, 15);
-    assertThat(round.adapterRows()).isEmpty();
+    // Every row but the chain (the verify rows) is a mask row and has the adapter.
+    for (Chunk later : model.calls.subList(1, model.calls.size())) {
+      assertThat(later.adapterRows())
+          .containsExactly(1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 16, 17, 18, 19);
+      for (int row : later.adapterRows()) {
+        assertThat(later.tokens()[row]).isEqualTo(ScriptedModel.MASK);
+      }
+    }
     // Chain row 2 (position 5) sees chain rows 0..2 only; mask row (2, 1) sees its sub-block.
     assertThat(round.positions()[10]).isEqualTo(5);
     assertThat(round.mask().visible(10, 5)).isTrue();
