@@ -16,7 +16,8 @@ import java.util.List;
  * Reads and writes a checkpoint's {@code config.json} (MODEL.md §2). Fields the runtime does not
  * use are ignored; fields it uses are type-checked, and every error names the file and the field.
  * Defaults follow Hugging Face where it has one ({@code rms_norm_eps}, {@code num_key_value_heads},
- * {@code head_dim}, {@code rope_theta}); {@code mask_token_id} has none and is required.
+ * {@code head_dim}); {@code mask_token_id} has none and is required, and {@code rope_theta} is
+ * required although Hugging Face defaults it, because a wrong base is never noticed (MODEL.md §2).
  */
 public final class ConfigJson {
   /** The {@code model_type} of every Nemotron-Labs-Diffusion text checkpoint. */
@@ -152,12 +153,12 @@ public final class ConfigJson {
   private RopeParameters rope(int maxPositions) throws CheckpointFormatException {
     String where;
     JsonNode rope;
-    if (present(root, "rope_parameters")) {
-      where = "rope_parameters.";
-      rope = root.get("rope_parameters");
-    } else {
+    if (present(root, "rope_scaling") && !present(root, "rope_parameters")) {
       where = "rope_scaling.";
       rope = root.get("rope_scaling");
+    } else {
+      where = "rope_parameters.";
+      rope = root.get("rope_parameters");
     }
     if (rope != null && !rope.isNull() && !rope.isObject()) {
       throw error(where.substring(0, where.length() - 1) + " must be an object, got " + rope);
@@ -165,8 +166,6 @@ public final class ConfigJson {
     if (rope == null || rope.isNull()) {
       rope = JSON.createObjectNode();
     }
-    double topTheta = optionalDouble(root, "rope_theta", "", 10000.0);
-    double theta = optionalDouble(rope, "rope_theta", where, topTheta);
     String type = "default";
     if (present(rope, "rope_type")) {
       type = requiredText(rope, "rope_type", where);
@@ -179,18 +178,26 @@ public final class ConfigJson {
             "llama_4_scaling_beta",
             where,
             optionalDouble(root, "llama_4_scaling_beta", "", 0));
+    // Also the llama-4 query-scale period, which Hugging Face Ministral3 reads from the rope dict
+    // whatever the rope type.
+    int originalMax =
+        optionalInt(
+            rope,
+            "original_max_position_embeddings",
+            where,
+            optionalInt(root, "original_max_position_embeddings", "", maxPositions));
     if (!type.equals("yarn")) {
-      return new RopeParameters(type, theta, 1.0, maxPositions, 32, 1, 1, 0, beta4);
+      return new RopeParameters(
+          type, theta(rope, where), 1.0, originalMax, 32, 1, 1, 0, null, true, beta4);
     }
     if (!present(rope, "factor")) {
       throw error(
           where + "factor is required for yarn (never derived from max_position_embeddings)");
     }
-    if (present(rope, "attention_factor")) {
-      throw error(
-          where
-              + "attention_factor is not supported; express it through mscale and mscale_all_dim");
-    }
+    Double attentionFactor =
+        present(rope, "attention_factor")
+            ? optionalDouble(rope, "attention_factor", where, Double.NaN)
+            : null;
     double mscale = optionalDouble(rope, "mscale", where, 0);
     double mscaleAllDim = optionalDouble(rope, "mscale_all_dim", where, 0);
     if (mscale == 0 || mscaleAllDim == 0) {
@@ -201,14 +208,35 @@ public final class ConfigJson {
     }
     return new RopeParameters(
         type,
-        theta,
+        theta(rope, where),
         optionalDouble(rope, "factor", where, 1),
-        optionalInt(rope, "original_max_position_embeddings", where, maxPositions),
+        originalMax,
         optionalDouble(rope, "beta_fast", where, 32),
         optionalDouble(rope, "beta_slow", where, 1),
         mscale,
         mscaleAllDim,
+        attentionFactor,
+        optionalBoolean(rope, "truncate", where, true),
         beta4);
+  }
+
+  /**
+   * The RoPE base: in the rope dict, else at the top level. There is no default: the base differs
+   * between checkpoints (1e9 for the 14B; the 8B's is only known from its file), and a guessed one
+   * silently produces wrong positions.
+   */
+  private double theta(JsonNode rope, String where) throws CheckpointFormatException {
+    if (present(rope, "rope_theta")) {
+      return optionalDouble(rope, "rope_theta", where, Double.NaN);
+    }
+    if (present(root, "rope_theta")) {
+      return optionalDouble(root, "rope_theta", "", Double.NaN);
+    }
+    throw error(
+        "rope_theta is missing (looked for "
+            + where
+            + "rope_theta and a top-level rope_theta); the RoPE base differs between checkpoints"
+            + " and is never guessed");
   }
 
   private List<Integer> eosTokenIds() throws CheckpointFormatException {
@@ -284,6 +312,18 @@ public final class ConfigJson {
     return v.doubleValue();
   }
 
+  private boolean optionalBoolean(JsonNode node, String field, String where, boolean fallback)
+      throws CheckpointFormatException {
+    if (!present(node, field)) {
+      return fallback;
+    }
+    JsonNode v = node.get(field);
+    if (!v.isBoolean()) {
+      throw error(where + field + " must be true or false, got " + v);
+    }
+    return v.booleanValue();
+  }
+
   private String requiredText(JsonNode node, String field, String where)
       throws CheckpointFormatException {
     JsonNode v = node.get(field);
@@ -337,6 +377,14 @@ public final class ConfigJson {
       r.put("beta_slow", rope.betaSlow());
       r.put("mscale", rope.mscale());
       r.put("mscale_all_dim", rope.mscaleAllDim());
+      if (rope.attentionFactor() != null) {
+        r.put("attention_factor", rope.attentionFactor());
+      }
+      if (!rope.truncate()) {
+        r.put("truncate", false);
+      }
+    } else if (rope.originalMaxPositionEmbeddings() != config.maxPositionEmbeddings()) {
+      r.put("original_max_position_embeddings", rope.originalMaxPositionEmbeddings());
     }
     r.put("llama_4_scaling_beta", rope.llama4ScalingBeta());
     try {

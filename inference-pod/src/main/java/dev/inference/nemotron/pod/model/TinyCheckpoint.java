@@ -74,6 +74,8 @@ public final class TinyCheckpoint {
                 1,
                 1,
                 1,
+                null,
+                true,
                 0.1));
     long bytes = 0;
     for (Path f : files) {

@@ -29,7 +29,7 @@ class CheckpointTest {
         32,
         List.of(2),
         1,
-        new RopeParameters("yarn", 10000, 4, 64, 32, 1, 1, 1, 0.1));
+        new RopeParameters("yarn", 10000, 4, 64, 32, 1, 1, 1, null, true, 0.1));
   }
 
   @Test

@@ -62,7 +62,8 @@ class ConfigJsonTest {
     assertThat(c.eosTokenIds()).containsExactly(11);
     assertThat(c.bosTokenId()).isEqualTo(1);
     assertThat(c.rope())
-        .isEqualTo(new RopeParameters("yarn", 1e9, 16.0, 16384, 32.0, 1.0, 1.0, 1.0, 0.1));
+        .isEqualTo(
+            new RopeParameters("yarn", 1e9, 16.0, 16384, 32.0, 1.0, 1.0, 1.0, null, true, 0.1));
   }
 
   @Test
@@ -78,7 +79,7 @@ class ConfigJsonTest {
                   "mscale": 0.5, "mscale_all_dim": 0.25, "llama_4_scaling_beta": 0.2},
                 "hidden_size\"""");
     assertThat(parse(json).rope())
-        .isEqualTo(new RopeParameters("yarn", 1e6, 8.0, 4096, 16, 2, 0.5, 0.25, 0.2));
+        .isEqualTo(new RopeParameters("yarn", 1e6, 8.0, 4096, 16, 2, 0.5, 0.25, null, true, 0.2));
   }
 
   @Test
@@ -101,9 +102,91 @@ class ConfigJsonTest {
     ModelConfig nullScaling =
         parse(
             with("rope_parameters", null)
-                .replace("\"hidden_size\"", "\"rope_scaling\": null, \"hidden_size\""));
+                .replace(
+                    "\"hidden_size\"",
+                    "\"rope_scaling\": null, \"rope_theta\": 2e5, \"hidden_size\""));
     assertThat(nullScaling.rope().type()).isEqualTo("default");
-    assertThat(nullScaling.rope().theta()).isEqualTo(10000);
+    assertThat(nullScaling.rope().theta()).isEqualTo(2e5);
+  }
+
+  @Test
+  void takesRopeThetaFromTheTopLevelWhenTheRopeDictHasNone() throws Exception {
+    String json =
+        with("rope_parameters", "{\"rope_type\":\"yarn\",\"factor\":16}")
+            .replace("\"hidden_size\"", "\"rope_theta\": 1e8, \"hidden_size\"");
+    assertThat(parse(json).rope().theta()).isEqualTo(1e8);
+  }
+
+  @Test
+  void rejectsAMissingRopeThetaInsteadOfGuessingOne() throws Exception {
+    assertThatThrownBy(
+            () -> parse(with("rope_parameters", "{\"rope_type\":\"yarn\",\"factor\":16}")))
+        .hasMessageStartingWith(
+            "/ckpt/config.json: rope_theta is missing (looked for rope_parameters.rope_theta and a"
+                + " top-level rope_theta)");
+    String olderSpelling =
+        with("rope_parameters", null)
+            .replace(
+                "\"hidden_size\"", "\"rope_scaling\": {\"type\": \"default\"}, \"hidden_size\"");
+    assertThatThrownBy(() -> parse(olderSpelling))
+        .hasMessageStartingWith(
+            "/ckpt/config.json: rope_theta is missing (looked for rope_scaling.rope_theta");
+    assertThatThrownBy(() -> parse(with("rope_parameters", null)))
+        .hasMessageStartingWith(
+            "/ckpt/config.json: rope_theta is missing (looked for rope_parameters.rope_theta");
+  }
+
+  @Test
+  void readsAnExplicitYarnAttentionFactorAndTruncate() throws Exception {
+    RopeParameters r =
+        parse(
+                with(
+                    "rope_parameters",
+                    """
+                    {"rope_type": "yarn", "rope_theta": 1e6, "factor": 4, "mscale": 1,
+                     "mscale_all_dim": 1, "attention_factor": 1.5, "truncate": false}"""))
+            .rope();
+    assertThat(r.attentionFactor()).isEqualTo(1.5);
+    assertThat(r.truncate()).isFalse();
+    RopeParameters shipped = parse(FOURTEEN_B).rope();
+    assertThat(shipped.attentionFactor()).isNull();
+    assertThat(shipped.truncate()).isTrue();
+  }
+
+  @Test
+  void rejectsBadAttentionFactorAndTruncateValues() throws Exception {
+    String yarn = "{\"rope_type\":\"yarn\",\"rope_theta\":1e6,\"factor\":4,";
+    assertThatThrownBy(() -> parse(with("rope_parameters", yarn + "\"attention_factor\":\"1\"}")))
+        .hasMessage(
+            "/ckpt/config.json: rope_parameters.attention_factor must be a number, got \"1\"");
+    assertThatThrownBy(() -> parse(with("rope_parameters", yarn + "\"attention_factor\":-1}")))
+        .hasMessage("/ckpt/config.json: attention_factor must be a positive number, got -1.0");
+    assertThatThrownBy(() -> parse(with("rope_parameters", yarn + "\"truncate\":\"no\"}")))
+        .hasMessage(
+            "/ckpt/config.json: rope_parameters.truncate must be true or false, got \"no\"");
+  }
+
+  @Test
+  void llama4PeriodIsTheRopeDictsOriginalContextForEveryRopeType() throws Exception {
+    String plainWithOriginal =
+        "{\"rope_type\":\"default\",\"rope_theta\":1e6,\"original_max_position_embeddings\":4096,"
+            + "\"llama_4_scaling_beta\":0.1}";
+    ModelConfig c = parse(with("rope_parameters", plainWithOriginal));
+    assertThat(c.rope().originalMaxPositionEmbeddings()).isEqualTo(4096);
+    assertThat(parse(ConfigJson.toJson(c))).isEqualTo(c);
+    String topLevel =
+        with("rope_parameters", "{\"rope_type\":\"default\",\"rope_theta\":1e6}")
+            .replace(
+                "\"hidden_size\"", "\"original_max_position_embeddings\": 8192, \"hidden_size\"");
+    assertThat(parse(topLevel).rope().originalMaxPositionEmbeddings()).isEqualTo(8192);
+    ModelConfig neither =
+        parse(with("rope_parameters", "{\"rope_type\":\"default\",\"rope_theta\":1e6}"));
+    assertThat(neither.rope().originalMaxPositionEmbeddings()).isEqualTo(262144);
+    String yarnTopLevel =
+        with("rope_parameters", "{\"rope_type\":\"yarn\",\"rope_theta\":1e6,\"factor\":4}")
+            .replace(
+                "\"hidden_size\"", "\"original_max_position_embeddings\": 8192, \"hidden_size\"");
+    assertThat(parse(yarnTopLevel).rope().originalMaxPositionEmbeddings()).isEqualTo(8192);
   }
 
   @Test
@@ -175,9 +258,14 @@ class ConfigJsonTest {
             () -> parse(with("rope_parameters", "{\"rope_type\":\"yarn\",\"rope_theta\":1e6}")))
         .hasMessageStartingWith("/ckpt/config.json: rope_parameters.factor is required for yarn");
     assertThatThrownBy(
-            () -> parse(with("rope_parameters", "{\"rope_type\":\"yarn\",\"factor\":\"16\"}")))
+            () ->
+                parse(
+                    with(
+                        "rope_parameters",
+                        "{\"rope_type\":\"yarn\",\"rope_theta\":1e6,\"factor\":\"16\"}")))
         .hasMessage("/ckpt/config.json: rope_parameters.factor must be a number, got \"16\"");
-    assertThatThrownBy(() -> parse(with("rope_parameters", "{\"rope_type\":\"llama3\"}")))
+    assertThatThrownBy(
+            () -> parse(with("rope_parameters", "{\"rope_type\":\"llama3\",\"rope_theta\":1e6}")))
         .hasMessage("/ckpt/config.json: rope type 'llama3' is not supported (yarn, default)");
     assertThatThrownBy(() -> parse(with("rope_parameters", "[1]")))
         .hasMessage("/ckpt/config.json: rope_parameters must be an object, got [1]");
@@ -210,5 +298,12 @@ class ConfigJsonTest {
     ModelConfig plain =
         parse(with("rope_parameters", "{\"rope_type\":\"default\",\"rope_theta\":1e4}"));
     assertThat(parse(ConfigJson.toJson(plain))).isEqualTo(plain);
+    ModelConfig explicit =
+        parse(
+            with(
+                "rope_parameters",
+                "{\"rope_type\":\"yarn\",\"rope_theta\":1e6,\"factor\":4,"
+                    + "\"attention_factor\":1.5,\"truncate\":false}"));
+    assertThat(parse(ConfigJson.toJson(explicit))).isEqualTo(explicit);
   }
 }

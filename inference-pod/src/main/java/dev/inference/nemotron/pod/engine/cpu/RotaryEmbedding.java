@@ -46,16 +46,15 @@ public final class RotaryEmbedding {
     }
     double factor = rope.factor();
     double orig = rope.originalMaxPositionEmbeddings();
-    double low =
-        Math.max(
-            0,
-            Math.floor(
-                dim * Math.log(orig / (rope.betaFast() * 2 * Math.PI)) / (2 * Math.log(base))));
-    double high =
-        Math.min(
-            dim - 1,
-            Math.ceil(
-                dim * Math.log(orig / (rope.betaSlow() * 2 * Math.PI)) / (2 * Math.log(base))));
+    // Hugging Face's find_correction_range: the bounds are whole pairs unless truncate is false.
+    double low = correctionDim(dim, base, orig, rope.betaFast());
+    double high = correctionDim(dim, base, orig, rope.betaSlow());
+    if (rope.truncate()) {
+      low = Math.floor(low);
+      high = Math.ceil(high);
+    }
+    low = Math.max(0, low);
+    high = Math.min(dim - 1, high);
     if (low == high) {
       high += 0.001;
     }
@@ -69,14 +68,22 @@ public final class RotaryEmbedding {
     return out;
   }
 
+  /** The (fractional) pair index whose wavelength makes {@code rotations} turns over orig. */
+  private static double correctionDim(int dim, double base, double orig, double rotations) {
+    return dim * Math.log(orig / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
+  }
+
   /**
-   * The factor cos and sin are multiplied by: {@code mscale(factor, mscale) / mscale(factor,
-   * mscale_all_dim)} when both are non-zero, else {@code mscale(factor, 1)} (Hugging Face's rule);
-   * 1 for plain RoPE.
+   * The factor cos and sin are multiplied by (Hugging Face's rule): the config's explicit {@code
+   * attention_factor} when it has one, else {@code mscale(factor, mscale) / mscale(factor,
+   * mscale_all_dim)} when both are non-zero, else {@code mscale(factor, 1)}; 1 for plain RoPE.
    */
   public static double attentionFactor(RopeParameters rope) {
     if (rope.type().equals("default")) {
       return 1.0;
+    }
+    if (rope.attentionFactor() != null) {
+      return rope.attentionFactor();
     }
     if (rope.mscale() != 0 && rope.mscaleAllDim() != 0) {
       return mscale(rope.factor(), rope.mscale()) / mscale(rope.factor(), rope.mscaleAllDim());

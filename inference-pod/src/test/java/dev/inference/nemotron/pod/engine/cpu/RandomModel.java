@@ -34,7 +34,7 @@ final class RandomModel {
    * 1..6 of 8 at theta 100, and mscale_all_dim 0 so that the attention factor is 1 + 0.1 ln 4.
    */
   static final RopeParameters YARN =
-      new RopeParameters("yarn", 100.0, 4.0, 8, 0.5, 0.05, 1.0, 0.0, 0.1);
+      new RopeParameters("yarn", 100.0, 4.0, 8, 0.5, 0.05, 1.0, 0.0, null, true, 0.1);
 
   static ModelConfig config() {
     return new ModelConfig(

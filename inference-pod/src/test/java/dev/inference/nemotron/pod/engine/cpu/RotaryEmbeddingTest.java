@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RotaryEmbeddingTest {
   /** The 14B config of MODEL.md §2. */
   private static final RopeParameters FOURTEEN_B =
-      new RopeParameters("yarn", 1e9, 16.0, 16384, 32.0, 1.0, 1.0, 1.0, 0.1);
+      new RopeParameters("yarn", 1e9, 16.0, 16384, 32.0, 1.0, 1.0, 1.0, null, true, 0.1);
 
   /**
    * Hand-computed for dim 128: low = floor(128 ln(16384 / 64 pi) / (2 ln 1e9)) = 13, high =
@@ -41,9 +41,49 @@ class RotaryEmbeddingTest {
         .isCloseTo(1 + 0.1 * Math.log(4), within(1e-12));
   }
 
+  /**
+   * With truncate false the ramp bounds stay fractional: low = 128 ln(16384 / 64 pi) / (2 ln 1e9) =
+   * 13.58997..., high = 24.29326...; pair 13 is still below low, pair 14 is ramped by (14 - low) /
+   * (high - low) instead of 1/12, and pair 25 is past high.
+   */
+  @Test
+  void yarnWithoutTruncationKeepsTheFractionalRampBounds() {
+    RopeParameters untruncated = withYarn(FOURTEEN_B, null, false, 1.0, 1.0);
+    double[] inv = RotaryEmbedding.inverseFrequencies(untruncated, 128);
+    double low = 128 * Math.log(16384 / (64 * Math.PI)) / (2 * Math.log(1e9));
+    double high = 128 * Math.log(16384 / (2 * Math.PI)) / (2 * Math.log(1e9));
+    assertRelative(inv[13], 0.014855080171727751);
+    double ramp14 = (14 - low) / (high - low);
+    double extrapolated14 = Math.pow(1e9, -28.0 / 128);
+    assertRelative(inv[14], extrapolated14 / 16 * ramp14 + extrapolated14 * (1 - ramp14));
+    assertRelative(inv[14], 0.01036014215093953);
+    assertRelative(inv[20], 0.0006753293219446647);
+    assertRelative(inv[25], 1.906579931416891e-05);
+    double[] truncated = RotaryEmbedding.inverseFrequencies(FOURTEEN_B, 128);
+    assertThat(inv[14]).isNotEqualTo(truncated[14]);
+  }
+
+  @Test
+  void anExplicitAttentionFactorReplacesTheMscaleRule() {
+    RopeParameters explicit = withYarn(FOURTEEN_B, 1.25, true, 1.0, 1.0);
+    assertThat(RotaryEmbedding.attentionFactor(explicit)).isEqualTo(1.25);
+    // cos at position 0 is the attention factor itself.
+    RotaryEmbedding.Angles angles = new RotaryEmbedding(explicit, 128).angles(new int[] {0});
+    float[] x = new float[128];
+    x[0] = 1;
+    angles.rotate(x, 0, 1, false);
+    assertThat(x[0]).isEqualTo(1.25f);
+    // Without one: mscale(16, 2) / mscale(16, 1), and mscale(16, 1) when mscale_all_dim is 0.
+    assertThat(RotaryEmbedding.attentionFactor(withYarn(FOURTEEN_B, null, true, 2.0, 1.0)))
+        .isCloseTo((0.2 * Math.log(16) + 1) / (0.1 * Math.log(16) + 1), within(1e-12));
+    assertThat(RotaryEmbedding.attentionFactor(withYarn(FOURTEEN_B, null, true, 1.0, 0.0)))
+        .isCloseTo(0.1 * Math.log(16) + 1, within(1e-12));
+  }
+
   @Test
   void defaultRopeIsPlainRopeWithoutAttentionFactor() {
-    RopeParameters plain = new RopeParameters("default", 10000, 1, 4096, 32, 1, 1, 1, 0);
+    RopeParameters plain =
+        new RopeParameters("default", 10000, 1, 4096, 32, 1, 1, 1, null, true, 0);
     double[] inv = RotaryEmbedding.inverseFrequencies(plain, 8);
     assertThat(inv).containsExactly(new double[] {1, 0.1, 0.01, 0.001}, within(1e-12));
     assertThat(RotaryEmbedding.attentionFactor(plain)).isEqualTo(1.0);
@@ -60,7 +100,8 @@ class RotaryEmbeddingTest {
 
   @Test
   void rotationPairsIWithIPlusHalfAtTheRowsPosition() {
-    RopeParameters plain = new RopeParameters("default", 10000, 1, 4096, 32, 1, 1, 1, 0);
+    RopeParameters plain =
+        new RopeParameters("default", 10000, 1, 4096, 32, 1, 1, 1, null, true, 0);
     RotaryEmbedding rope = new RotaryEmbedding(plain, 4);
     RotaryEmbedding.Angles angles = rope.angles(new int[] {0, 3});
     float[] x = {1, 2, 3, 4, 1, 2, 3, 4}; // two rows of one head: pairs (1,3) and (2,4)
@@ -73,6 +114,22 @@ class RotaryEmbeddingTest {
     assertThat((double) x[6]).isCloseTo(3 * Math.cos(3) + 1 * Math.sin(3), within(1e-6));
     assertThat((double) x[5]).isCloseTo(2 * Math.cos(0.03) - 4 * Math.sin(0.03), within(1e-6));
     assertThat((double) x[7]).isCloseTo(4 * Math.cos(0.03) + 2 * Math.sin(0.03), within(1e-6));
+  }
+
+  private static RopeParameters withYarn(
+      RopeParameters p, Double attentionFactor, boolean truncate, double mscale, double allDim) {
+    return new RopeParameters(
+        p.type(),
+        p.theta(),
+        p.factor(),
+        p.originalMaxPositionEmbeddings(),
+        p.betaFast(),
+        p.betaSlow(),
+        mscale,
+        allDim,
+        attentionFactor,
+        truncate,
+        p.llama4ScalingBeta());
   }
 
   private static void assertRelative(double actual, double expected) {
