@@ -1,8 +1,8 @@
 package dev.inference.nemotron.pod.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.Logits;
@@ -10,6 +10,7 @@ import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -19,11 +20,14 @@ import java.util.stream.IntStream;
 
 /**
  * {@code ndd logits}: one forward over the given ids from an empty cache, printing the logits of
- * the chosen rows. Lets a person (or a parity script) compare the runtime with a reference
- * implementation token by token.
+ * the chosen rows as JSON, one array of floats per row in increasing row order ({@code
+ * [[...],[...]]}), each float in the shortest text that parses back to the same float32. Lets a
+ * person (or a parity script) compare the runtime with a reference implementation token by token;
+ * {@code --summary} prints a human-readable line per row instead.
  */
 public final class LogitsCommand implements Command {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
   private static final int SHOWN = 8;
 
   @Override
@@ -46,7 +50,9 @@ public final class LogitsCommand implements Command {
         "  --rows all|last                 rows whose logits are printed (default all)",
         "  --lora DIR|none                 apply the draft adapter in DIR (e.g."
             + " MODEL/linear_spec_lora); default none",
-        "  --json                          print {\"rows\":[..],\"logits\":[[..],..]}");
+        "  --json                          print the logits as JSON, one array per row:"
+            + " [[..],[..]] (the default)",
+        "  --summary                       print each row's argmax and first logits instead");
   }
 
   @Override
@@ -72,7 +78,11 @@ public final class LogitsCommand implements Command {
         };
     String lora = args.string("lora", "none");
     boolean json = args.flag("json");
+    boolean summary = args.flag("summary");
     args.requireAllUsed();
+    if (json && summary) {
+      throw new UsageException("--json and --summary exclude each other");
+    }
 
     try (Checkpoint checkpoint = Checkpoint.open(model, false);
         Arena arena = Arena.ofShared()) {
@@ -96,26 +106,48 @@ public final class LogitsCommand implements Command {
               rows,
               adapter.isPresent() ? Chunk.allRows(ids.length) : new int[0]);
       Logits logits = pass.forward(pass.newCache(ids.length), chunk);
-      if (json) {
-        printJson(out, logits);
-      } else {
+      if (summary) {
         printText(out, logits, mask, pass.maskTokenId());
+      } else {
+        printJson(out, logits);
       }
     }
   }
 
-  private static void printJson(PrintStream out, Logits logits) throws Exception {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode rows = root.putArray("rows");
-    ArrayNode values = root.putArray("logits");
+  /**
+   * Writes {@code [[row logits], ...]}. Every value is checked first, so a non-finite logit fails
+   * before anything is printed: JSON has no NaN or infinity, and Jackson would write them as
+   * strings that a parity script would misread.
+   */
+  static void printJson(PrintStream out, Logits logits) throws IOException {
     for (int r : logits.rows()) {
-      rows.add(r);
-      ArrayNode row = values.addArray();
-      for (float v : logits.row(r)) {
-        row.add(v);
+      float[] row = logits.row(r);
+      for (int column = 0; column < row.length; column++) {
+        if (!Float.isFinite(row[column])) {
+          throw new IllegalStateException(
+              "the logit at row "
+                  + r
+                  + ", column "
+                  + column
+                  + " is "
+                  + row[column]
+                  + ", which JSON cannot represent (the forward overflowed or the weights hold"
+                  + " NaN/Inf); nothing was printed");
+        }
       }
     }
-    out.println(JSON.writeValueAsString(root));
+    try (JsonGenerator generator = JSON.createGenerator(out)) {
+      generator.writeStartArray();
+      for (int r : logits.rows()) {
+        generator.writeStartArray();
+        for (float v : logits.row(r)) {
+          generator.writeNumber(v);
+        }
+        generator.writeEndArray();
+      }
+      generator.writeEndArray();
+    }
+    out.println();
   }
 
   private static void printText(PrintStream out, Logits logits, AttentionMask mask, int maskId) {
