@@ -284,7 +284,6 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
   }
 
   private static String selectorOf(NemotronDiffusionDeployment resource) {
-    return "app.kubernetes.io/instance=%s,app.kubernetes.io/name=%s"
-        .formatted(resource.getMetadata().getName(), Fleet.APP_NAME);
+    return Fleet.selector(resource.getMetadata().getName());
   }
 }

@@ -26,7 +26,7 @@ public final class DesiredDeployment {
         .withNewMetadata()
         .withName(fleet.deploymentName())
         .withNamespace(fleet.namespace())
-        .withLabels(fleet.labels("inference"))
+        .withLabels(fleet.labels(Fleet.INFERENCE))
         .withAnnotations(Map.of(APPLIED_SPEC, SpecDiff.json(fleet.spec())))
         .endMetadata()
         .withNewSpec()

@@ -17,7 +17,7 @@ public final class DesiredDisruptionBudget {
         .withNewMetadata()
         .withName(fleet.name())
         .withNamespace(fleet.namespace())
-        .withLabels(fleet.labels("inference"))
+        .withLabels(fleet.labels(Fleet.INFERENCE))
         .endMetadata()
         .withNewSpec()
         .withNewMaxUnavailable(1)

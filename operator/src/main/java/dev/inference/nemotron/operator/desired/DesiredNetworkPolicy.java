@@ -46,7 +46,7 @@ public final class DesiredNetworkPolicy {
         .withNewMetadata()
         .withName(fleet.name())
         .withNamespace(fleet.namespace())
-        .withLabels(fleet.labels("inference"))
+        .withLabels(fleet.labels(Fleet.INFERENCE))
         .endMetadata()
         .withNewSpec()
         .withNewPodSelector()

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 public final class DesiredService {
 
   /** Component label of the Service (the ServiceMonitor selects it by its labels). */
-  public static final String COMPONENT = "inference";
+  public static final String COMPONENT = Fleet.INFERENCE;
 
   private DesiredService() {}
 

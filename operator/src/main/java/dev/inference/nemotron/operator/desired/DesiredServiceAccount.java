@@ -16,7 +16,7 @@ public final class DesiredServiceAccount {
         .withNewMetadata()
         .withName(fleet.serviceAccountName())
         .withNamespace(fleet.namespace())
-        .withLabels(fleet.labels("inference"))
+        .withLabels(fleet.labels(Fleet.INFERENCE))
         .endMetadata()
         .withAutomountServiceAccountToken(false)
         .build();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * An accepted deployment: the resource whose spec passed validation and sizing, with what the
@@ -71,16 +72,45 @@ public record Fleet(
     return resource.getSpec();
   }
 
-  /** Labels selecting the fleet's pods (also the /scale selector). */
-  public Map<String, String> selectorLabels() {
-    return Map.of("app.kubernetes.io/name", APP_NAME, "app.kubernetes.io/instance", name());
+  /** Component label value of the inference pods and of the objects that select them. */
+  public static final String INFERENCE = "inference";
+
+  /** Component label value of the weight-download Job and its pods. */
+  public static final String WEIGHT_FETCH = "weight-fetch";
+
+  private static final String NAME_LABEL = "app.kubernetes.io/name";
+  private static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
+  private static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+
+  /**
+   * Labels selecting the inference pods of fleet {@code name} (Deployment, Service, budget,
+   * NetworkPolicy, /scale). The component is part of it so that the download Job's pods, which
+   * share name and instance, are never counted, served or scaled as replicas.
+   */
+  public static Map<String, String> selectorLabels(String name) {
+    return Map.of(NAME_LABEL, APP_NAME, INSTANCE_LABEL, name, COMPONENT_LABEL, INFERENCE);
   }
 
-  /** Labels of every child object. */
+  /** {@link #selectorLabels(String)} as a label selector string ({@code status.selector}). */
+  public static String selector(String name) {
+    return new TreeMap<>(selectorLabels(name))
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
+  }
+
+  /** Labels selecting the fleet's inference pods. */
+  public Map<String, String> selectorLabels() {
+    return selectorLabels(name());
+  }
+
+  /** Labels of every child object: the fleet's, the operator's and the child's component. */
   public Map<String, String> labels(String component) {
-    Map<String, String> labels = new TreeMap<>(selectorLabels());
+    Map<String, String> labels = new TreeMap<>();
+    labels.put(NAME_LABEL, APP_NAME);
+    labels.put(INSTANCE_LABEL, name());
     labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
-    labels.put("app.kubernetes.io/component", component);
+    labels.put(COMPONENT_LABEL, component);
     return labels;
   }
 

@@ -64,7 +64,7 @@ public final class InferencePodTemplate {
         Objects.requireNonNullElseGet(fleet.spec().getTemplate(), PodTemplateOverrides::new);
     Map<String, String> labels =
         new TreeMap<>(Objects.requireNonNullElse(overrides.getLabels(), Map.of()));
-    labels.putAll(fleet.labels("inference"));
+    labels.putAll(fleet.labels(Fleet.INFERENCE));
     Map<String, String> annotations =
         new TreeMap<>(Objects.requireNonNullElse(overrides.getAnnotations(), Map.of()));
     annotations.put(CONFIG_HASH, DesiredConfigMap.configHash(fleet));

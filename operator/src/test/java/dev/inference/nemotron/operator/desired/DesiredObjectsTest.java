@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The desired objects as pure functions of a fleet, and their agreement with {@link SpecDiff}. */
 class DesiredObjectsTest {
 
-  private static Fleet fleet(NemotronDiffusionDeployment resource) {
+  static Fleet fleet(NemotronDiffusionDeployment resource) {
     var spec = resource.getSpec();
     return new Fleet(
         resource,
