@@ -1,6 +1,7 @@
 package dev.inference.nemotron.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -24,6 +25,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value =
+        "size(self.metadata.name) <= "
+            + NemotronDiffusionDeployment.MAX_NAME_LENGTH
+            + " && self.metadata.name.matches('"
+            + NemotronDiffusionDeployment.NAME_PATTERN
+            + "')",
+    message =
+        "metadata.name must be a DNS-1035 label of at most 46 characters (lowercase letters,"
+            + " digits and '-', starting with a letter and ending with a letter or digit): the"
+            + " operator names the Service after it and the weight-fetch Job after it plus"
+            + " '-fetch-' and a 10-character hash, which must stay within 63 characters")
 public class NemotronDiffusionDeployment
     extends CustomResource<NemotronDiffusionDeploymentSpec, NemotronDiffusionDeploymentStatus>
     implements Namespaced {
@@ -42,4 +55,17 @@ public class NemotronDiffusionDeployment
 
   /** Name of the CustomResourceDefinition: {@code <plural>.<group>}. */
   public static final String CRD_NAME = PLURAL + "." + GROUP;
+
+  /**
+   * Longest {@code metadata.name}: the operator names the weight-fetch Job {@code <name>-fetch-<10
+   * hex digits>} (17 characters more), and a Job name becomes the value of its pods' {@code
+   * job-name} label, at most 63 characters.
+   */
+  public static final int MAX_NAME_LENGTH = 46;
+
+  /**
+   * A DNS-1035 label: the operator names the Service (and the Deployment, ConfigMap, PVC...) after
+   * the resource, and Service names must start with a letter.
+   */
+  public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 }

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.api.v1alpha1;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -87,11 +88,14 @@ final class CelValidationRules {
    * @throws IllegalStateException naming each rule that does not parse, type-check or yield the
    *     right result type
    */
-  static CelValidationRules compile(JsonNode rootSchema) {
+  static CelValidationRules compile(JsonNode crdRootSchema) {
+    JsonNode rootSchema = withTypeAndObjectMeta(crdRootSchema);
     CelValidationRules compiled = new CelValidationRules(rootSchema);
     Map<String, StructType> structs = new LinkedHashMap<>();
     Map<JsonNode, CelType> types = new IdentityHashMap<>();
-    celType(rootSchema, "self", structs, types);
+    // Struct names start with a name no expression can spell: were the root's struct named "self",
+    // the checker would read self.metadata in a root rule as the type "self.metadata".
+    celType(rootSchema, "<root>", structs, types);
     CelTypeProvider typeProvider = new SchemaTypeProvider(structs);
     List<String> errors = new ArrayList<>();
     compiled.collect(rootSchema, "", types, typeProvider, errors);
@@ -100,6 +104,24 @@ final class CelValidationRules {
           "CEL rules that do not compile:\n  " + String.join("\n  ", errors));
     }
     return compiled;
+  }
+
+  /**
+   * The root schema as CEL sees it on the API server: with {@code apiVersion}, {@code kind} and, of
+   * {@code metadata}, only {@code name} and {@code generateName}, so that a root rule may check the
+   * name and a rule reading other metadata does not compile.
+   */
+  private static JsonNode withTypeAndObjectMeta(JsonNode crdRootSchema) {
+    ObjectNode root = crdRootSchema.deepCopy();
+    ObjectNode properties =
+        root.has("properties") ? (ObjectNode) root.get("properties") : root.putObject("properties");
+    properties.putObject("apiVersion").put("type", "string");
+    properties.putObject("kind").put("type", "string");
+    ObjectNode metadata = properties.putObject("metadata").put("type", "object");
+    ObjectNode metadataProperties = metadata.putObject("properties");
+    metadataProperties.putObject("name").put("type", "string");
+    metadataProperties.putObject("generateName").put("type", "string");
+    return root;
   }
 
   List<Rule> rules() {

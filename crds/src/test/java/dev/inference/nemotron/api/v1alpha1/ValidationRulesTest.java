@@ -14,6 +14,8 @@ import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CEL rules of the generated CRD, compiled and run with a real CEL implementation (cel-java) on
@@ -28,6 +30,7 @@ class ValidationRulesTest {
     assertThat(rules)
         .extracting(CelValidationRules.Rule::path)
         .containsExactlyInAnyOrder(
+            "",
             ".spec",
             ".spec.gpu",
             ".spec.model",
@@ -63,6 +66,43 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aRootRuleSeesOnlyTheNameAndGenerateNameOfMetadata() {
+    // As on the API server: metadata.namespace, labels... are not visible to CEL.
+    ObjectNode schema = GeneratedCrd.openApiSchema().deepCopy();
+    ObjectNode rule = (ObjectNode) schema.at("/x-kubernetes-validations/0");
+    rule.put("rule", "self.metadata.namespace != ''");
+    assertThatThrownBy(() -> CelValidationRules.compile(schema))
+        .hasMessageContaining("undefined field 'namespace'");
+    rule.put(
+        "rule", "self.metadata.generateName == '' && self.kind != '' && self.apiVersion != ''");
+    assertThat(CelValidationRules.compile(schema).rules()).isNotEmpty();
+  }
+
+  @ParameterizedTest(name = "metadata.name {0} is refused")
+  @ValueSource(
+      strings = {
+        "chat.8b", // a DNS subdomain, valid for the resource, but not a Service name
+        "8b-chat", // Service names start with a letter
+        "chat-8b-",
+        "chat_8b",
+        // 47 characters: the fetch Job, <name>-fetch-<10 hex digits>, would exceed 63
+        "a-name-of-forty-seven-characters-is-one-too-lon"
+      })
+  void refusesANameItsChildObjectsCannotCarry(String name) {
+    ObjectNode cr = with(example("h100-8b.yaml"), "/metadata/name", "'" + name + "'");
+    assertRejectedBy(cr, "", "metadata.name must be a DNS-1035 label of at most 46 characters");
+  }
+
+  @Test
+  void acceptsANameOf46CharactersWhoseFetchJobNameIs63() {
+    String name = "a-name-of-forty-six-characters-is-just-allowed";
+    assertThat(name).hasSize(NemotronDiffusionDeployment.MAX_NAME_LENGTH);
+    assertThat((name + "-fetch-" + "0123456789").length()).isEqualTo(63);
+    assertAccepted(with(example("h100-8b.yaml"), "/metadata/name", name));
+    assertAccepted(with(example("h100-8b.yaml"), "/metadata/name", "x"));
+  }
+
+  @Test
   void acceptsAMinimalSpecAndFillsInValidDefaults() {
     ObjectNode cr =
         with(
@@ -70,6 +110,7 @@ class ValidationRulesTest {
             "/spec",
             "{model: {size: 3B, source: {uri: 'hf://nvidia/Nemotron-Labs-Diffusion-3B'}},"
                 + " gpu: {class: L4, count: 1}}");
+    with(cr, "/metadata/name", "minimal");
     Admission.Result result = admit(cr);
     assertThat(result.schemaErrors()).isEmpty();
     assertThat(result.ruleViolations()).isEmpty();
@@ -253,9 +294,9 @@ class ValidationRulesTest {
     assertThat(violation.message()).contains(messagePart);
   }
 
-  /** Rules declared with @ValidationRule on the API's classes and fields. */
+  /** Rules declared with @ValidationRule on the resource class and the API's classes and fields. */
   private static int annotatedRuleCount() {
-    List<AnnotatedElement> annotated = new ArrayList<>();
+    List<AnnotatedElement> annotated = new ArrayList<>(List.of(NemotronDiffusionDeployment.class));
     for (ApiTypeTree.ApiObject object : ApiTypeTree.objects(GeneratedCrd.openApiSchema())) {
       annotated.add(object.type());
     }
