@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A Hugging Face checkpoint directory, opened: the validated {@code config.json}, every tensor of
+ * A Hugging Face checkpoint directory, opened: the validated {@code config.json} (with the
+ * end-of-sequence ids of an optional {@code generation_config.json} added), every tensor of
  * MODEL.md §3 memory-mapped from {@code model.safetensors} (or its shards) and checked against the
  * config, and the optional self-speculation draft adapter from {@code linear_spec_lora/}.
  *
@@ -63,7 +64,11 @@ public final class Checkpoint implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointFormatException(dir + ": not a checkpoint directory (does not exist)");
     }
-    ModelConfig config = ConfigJson.read(dir.resolve("config.json"));
+    ModelConfig fromConfigJson = ConfigJson.read(dir.resolve("config.json"));
+    ModelConfig config =
+        fromConfigJson.withMoreEosTokenIds(
+            GenerationConfigJson.eosTokenIds(
+                dir.resolve(GenerationConfigJson.FILE_NAME), fromConfigJson.vocabSize()));
     Arena arena = Arena.ofShared();
     try {
       ModelWeights weights = weights(TensorStore.open(dir, arena), config);
@@ -179,7 +184,7 @@ public final class Checkpoint implements AutoCloseable {
     return directory;
   }
 
-  /** The validated config.json. */
+  /** The validated config.json, its eos ids extended by generation_config.json's. */
   public ModelConfig config() {
     return config;
   }

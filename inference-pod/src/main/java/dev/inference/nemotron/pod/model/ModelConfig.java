@@ -1,5 +1,6 @@
 package dev.inference.nemotron.pod.model;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -17,7 +18,8 @@ import java.util.List;
  * @param maxPositionEmbeddings longest supported context
  * @param maskTokenId the diffusion mask token
  * @param blockSize the default diffusion block size
- * @param eosTokenIds end-of-sequence ids (config.json may hold one or a list)
+ * @param eosTokenIds end-of-sequence ids (config.json may hold one or a list; an opened checkpoint
+ *     adds those of generation_config.json)
  * @param bosTokenId beginning-of-sequence id, or -1 when absent
  * @param rope rotary embedding settings
  */
@@ -72,6 +74,30 @@ public record ModelConfig(
     if (!(rmsNormEps > 0)) {
       throw new IllegalArgumentException("rms_norm_eps must be positive, got " + rmsNormEps);
     }
+  }
+
+  /**
+   * This config with {@code more} end-of-sequence ids after its own, each id once, in first-seen
+   * order.
+   */
+  public ModelConfig withMoreEosTokenIds(List<Integer> more) {
+    LinkedHashSet<Integer> ids = new LinkedHashSet<>(eosTokenIds);
+    ids.addAll(more);
+    return new ModelConfig(
+        hiddenSize,
+        numHiddenLayers,
+        intermediateSize,
+        numAttentionHeads,
+        numKeyValueHeads,
+        headDim,
+        vocabSize,
+        rmsNormEps,
+        maxPositionEmbeddings,
+        maskTokenId,
+        blockSize,
+        List.copyOf(ids),
+        bosTokenId,
+        rope);
   }
 
   /** Query heads per key/value head. */

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.pod.model;
 
 import dev.inference.nemotron.pod.tokenizer.TinyTokenizerFiles;
+import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generates a complete checkpoint directory in the real on-disk format (config.json, safetensors,
- * tokenizer files, optionally the draft adapter) with seeded random weights: the test bed for every
- * part of the runtime without downloading 17 GB, and, at ~1B parameters, a benchmark input.
+ * Generates a complete checkpoint directory in the real on-disk format (config.json,
+ * generation_config.json, safetensors, tokenizer files, optionally the draft adapter) with seeded
+ * random weights: the test bed for every part of the runtime without downloading 17 GB, and, at ~1B
+ * parameters, a benchmark input.
+ *
+ * <p>Like the chat checkpoints it imitates, config.json names only the tokenizer's eos token, and
+ * generation_config.json adds the chat end marker {@code <|im_end|>} when the tokenizer has one.
  */
 public final class TinyCheckpoint {
 
@@ -18,7 +23,8 @@ public final class TinyCheckpoint {
    * What was written.
    *
    * @param dir the checkpoint directory
-   * @param config the model's config, as written to config.json
+   * @param config the model's config as {@link Checkpoint#open} reads it: config.json's, with the
+   *     eos ids of generation_config.json added
    * @param parameters parameters of the network (without the adapter)
    * @param bytes total size of the files written
    * @param files every file written
@@ -29,6 +35,9 @@ public final class TinyCheckpoint {
       files = List.copyOf(files);
     }
   }
+
+  /** The ChatML end-of-turn marker, where a chat model stops. */
+  static final String CHAT_END = "<|im_end|>";
 
   private TinyCheckpoint() {}
 
@@ -77,6 +86,12 @@ public final class TinyCheckpoint {
                 null,
                 true,
                 0.1));
+    List<Integer> generationEos = new ArrayList<>(config.eosTokenIds());
+    Tokenizer.load(dir).tokenId(CHAT_END).ifPresent(generationEos::add);
+    Path generationConfig = dir.resolve(GenerationConfigJson.FILE_NAME);
+    Files.writeString(
+        generationConfig, GenerationConfigJson.toJson(config.bosTokenId(), generationEos));
+    files.add(generationConfig);
     long bytes = 0;
     for (Path f : files) {
       bytes += Files.size(f);
@@ -84,6 +99,11 @@ public final class TinyCheckpoint {
     RandomWeights.Written weights =
         RandomWeights.write(config, spec.dtype(), spec.seed(), spec.shards(), spec.loraRank(), dir);
     files.addAll(weights.files());
-    return new Written(dir, config, weights.parameters(), bytes + weights.bytes(), files);
+    return new Written(
+        dir,
+        config.withMoreEosTokenIds(generationEos),
+        weights.parameters(),
+        bytes + weights.bytes(),
+        files);
   }
 }

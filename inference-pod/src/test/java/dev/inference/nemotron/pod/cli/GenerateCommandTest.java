@@ -13,8 +13,10 @@ import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ndd generate} on a generated tiny checkpoint (real files, real tokenizer, CPU engine). */
 class GenerateCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TinyCheckpointSpec SPEC =
+      new TinyCheckpointSpec(32, 2, 64, 4, 2, 16, 512, DType.BF16, 5, 64, 10000, 4, 1, 8, null);
 
   @TempDir static Path root;
   private static Path model;
@@ -35,9 +39,7 @@ class GenerateCommandTest {
   @BeforeAll
   static void writeCheckpoint() throws Exception {
     model = root.resolve("tiny");
-    TinyCheckpoint.write(
-        new TinyCheckpointSpec(32, 2, 64, 4, 2, 16, 512, DType.BF16, 5, 64, 10000, 4, 1, 8, null),
-        model);
+    TinyCheckpoint.write(SPEC, model);
     tokenizer = Tokenizer.load(model);
   }
 
@@ -51,7 +53,12 @@ class GenerateCommandTest {
   }
 
   private JsonNode generateJson(String... options) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("generate", "--model", model.toString(), "--json"));
+    return generateJson(model, options);
+  }
+
+  private JsonNode generateJson(Path checkpoint, String... options) throws Exception {
+    List<String> argv =
+        new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--json"));
     argv.addAll(List.of(options));
     int status = ndd(argv.toArray(String[]::new));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -100,6 +107,30 @@ class GenerateCommandTest {
     assertThat(diffusion.get("diffusionStepsPerBlock")).hasSize(4);
     assertThat(diffusion.get("forwards").asInt()).isEqualTo(1 + steps + 3);
     assertThat(diffusion.get("threshold").asDouble()).isEqualTo(0.5);
+  }
+
+  @Test
+  void stopsOnAnEosIdThatOnlyGenerationConfigJsonNames() throws Exception {
+    Path other = root.resolve("generation-eos");
+    TinyCheckpoint.write(SPEC, other);
+    int[] full = ids(generateJson(other, "--ids", "7,8,9", "--max-tokens", "12", "--ignore-eos"));
+    // The first token that did not occur before it becomes the only extra stop id.
+    int k = 1;
+    while (k < full.length && contains(Arrays.copyOf(full, k), full[k])) {
+      k++;
+    }
+    assertThat(k).as("a new token among %s", Arrays.toString(full)).isLessThan(full.length);
+    int configEos = tokenizer.eosTokenId().orElseThrow();
+    assertThat(Arrays.copyOf(full, k + 1)).doesNotContain(configEos);
+    Files.writeString(
+        other.resolve("generation_config.json"), "{\"eos_token_id\": [" + full[k] + "]}");
+    JsonNode stopped = generateJson(other, "--ids", "7,8,9", "--max-tokens", "12");
+    assertThat(stopped.get("stopReason").asText()).isEqualTo("EOS");
+    assertThat(ids(stopped)).containsExactly(Arrays.copyOf(full, k + 1));
+  }
+
+  private static boolean contains(int[] values, int value) {
+    return Arrays.stream(values).anyMatch(v -> v == value);
   }
 
   @Test

@@ -67,6 +67,46 @@ class CheckpointTest {
   }
 
   @Test
+  void addsGenerationConfigEosIdsAfterConfigJsonsOnesEachOnce() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 7, 1, 0, dir);
+    Path generation = dir.resolve("generation_config.json");
+    Files.writeString(generation, "{\"eos_token_id\": [5, 2, 7, 5], \"bos_token_id\": 1}");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.config().eosTokenIds()).containsExactly(2, 5, 7);
+    }
+    Files.writeString(generation, "{\"eos_token_id\": 9}");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.config().eosTokenIds()).containsExactly(2, 9);
+    }
+    Files.writeString(generation, "{\"temperature\": 0.6}");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.config().eosTokenIds()).containsExactly(2);
+    }
+  }
+
+  @Test
+  void rejectsAMalformedGenerationConfigNamingTheFile() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 7, 1, 0, dir);
+    Path generation = dir.resolve("generation_config.json");
+    Files.writeString(generation, "{\"eos_token_id\": ");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageStartingWith(generation + ": not valid JSON");
+    Files.writeString(generation, "[2]");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(generation + ": expected a JSON object at the top level");
+    Files.writeString(generation, "{\"eos_token_id\": [2, \"</s>\"]}");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            generation
+                + ": eos_token_id must be an integer or a list of integers, got [2,\"</s>\"]");
+    Files.writeString(generation, "{\"eos_token_id\": [2, 40]}");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            generation + ": eos_token_id 40 is outside the vocabulary [0, 40) of config.json");
+  }
+
+  @Test
   void shardedAndSingleFileCheckpointsHoldTheSameWeights() throws Exception {
     ModelConfig config = smallConfig();
     Path single = dir.resolve("single");

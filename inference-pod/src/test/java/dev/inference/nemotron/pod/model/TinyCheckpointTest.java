@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,24 @@ class TinyCheckpointTest {
     }
     assertThat(w.bytes()).isEqualTo(onDisk);
     assertThat(w.parameters()).isEqualTo(WeightLayout.parameterCount(w.config()));
+  }
+
+  @Test
+  void generationConfigAddsTheChatEndMarkerToConfigJsonsEos() throws Exception {
+    TinyCheckpoint.Written w = TinyCheckpoint.write(spec(DType.BF16, 1, 1, 0), dir);
+    Tokenizer tokenizer = Tokenizer.load(dir);
+    int eos = tokenizer.eosTokenId().orElseThrow();
+    int imEnd = tokenizer.tokenId("<|im_end|>").orElseThrow();
+    assertThat(imEnd).isNotEqualTo(eos);
+    JsonNode config = ConfigJson.JSON.readTree(dir.resolve("config.json").toFile());
+    assertThat(config.get("eos_token_id").toString()).isEqualTo("[" + eos + "]");
+    Path generation = dir.resolve("generation_config.json");
+    assertThat(w.files()).contains(generation);
+    assertThat(ConfigJson.JSON.readTree(generation.toFile()).get("eos_token_id").toString())
+        .isEqualTo("[" + eos + "," + imEnd + "]");
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertThat(c.config().eosTokenIds()).containsExactly(eos, imEnd);
+    }
   }
 
   @Test
