@@ -21,6 +21,25 @@ import io.fabric8.generator.annotation.ValidationRule;
     message =
         "model.source.revision applies to hf:// repositories only; for oci:// put the tag or digest"
             + " in the uri")
+@ValidationRule(
+    value =
+        "!self.uri.startsWith('file://') || self.uri.matches('"
+            + ModelSource.FILE_BELOW_ROOT
+            + "')",
+    message =
+        "model.source.uri file:// must name a directory below the node's root, e.g."
+            + " file:///var/lib/ndd/models/<name>; the root / itself is refused")
+@ValidationRule(
+    value = "!self.uri.matches('" + ModelSource.DOT_SEGMENT + "')",
+    message =
+        "model.source.uri must not contain '.' or '..' path segments: a '..' reaches outside the"
+            + " claim or directory the URI names; write the path without them")
+@ValidationRule(
+    value = "!self.uri.matches('" + ModelSource.CREDENTIALS + "')",
+    message =
+        "model.source.uri must not carry credentials (user:password@ before the first '/' after"
+            + " the scheme): the URI is copied into ConfigMaps, container arguments and Events;"
+            + " put credentials in the Secret named by secretRef")
 public class ModelSource {
 
   /** The accepted URI schemes; the CRD's pattern and the operator's parser share it. */
@@ -31,6 +50,21 @@ public class ModelSource {
           + "|oci://[^\\s/]+/[^\\s]+"
           + "|file:///[^\\s]*)$";
 
+  /**
+   * RE2 (and Java) regex a {@code file://} URI must contain: a path whose first segment is not
+   * empty, so neither {@code file:///} nor {@code file:////...} (the node's root).
+   */
+  public static final String FILE_BELOW_ROOT = "^file:///[^/]";
+
+  /** RE2 (and Java) regex found in a URI with a {@code .} or {@code ..} path segment. */
+  public static final String DOT_SEGMENT = "/[.][.]?(/|$)";
+
+  /**
+   * RE2 (and Java) regex found in a URI with credentials: an {@code @} before the first {@code /}
+   * after the scheme ({@code oci://user:token@registry/...}); a digest's {@code @} comes later.
+   */
+  public static final String CREDENTIALS = "^[a-z0-9]+://[^/]*@";
+
   @Required
   @Size(max = 2048)
   @Pattern(URI_PATTERN)
@@ -38,7 +72,9 @@ public class ModelSource {
       "Checkpoint location: hf://<org>/<repo> (Hugging Face Hub), pvc://<claim>[/<path>] (a"
           + " PersistentVolumeClaim in this namespace), s3://<bucket>[/<prefix>],"
           + " oci://<registry>/<repository>[:<tag>|@<digest>] (an OCI artifact) or"
-          + " file:///<path> (a path already on the node, for tests and single-node setups).")
+          + " file:///<path> (a directory already on the node, below its root, for tests and"
+          + " single-node setups). No '.' or '..' path segments and no credentials in the URI:"
+          + " they belong in secretRef.")
   private String uri;
 
   @Size(min = 1, max = 255)

@@ -36,6 +36,9 @@ class ValidationRulesTest {
             ".spec.model",
             ".spec.model.source",
             ".spec.model.source",
+            ".spec.model.source",
+            ".spec.model.source",
+            ".spec.model.source",
             ".spec.modes.mix",
             ".spec.modes.selfSpeculation",
             ".spec.scaling",
@@ -252,6 +255,64 @@ class ValidationRulesTest {
             example("cpu-tiny.yaml"),
             "/spec/model/source",
             "{uri: 'oci://registry.example/models/nemotron:8b', secretRef: pull-secret}"));
+  }
+
+  @Test
+  void rejectsTheNodesRootAsAFileSource() {
+    for (String uri : List.of("file:///", "file:////", "file:////etc")) {
+      assertRejectedBy(
+          with(example("cpu-tiny.yaml"), "/spec/model/source/uri", "'" + uri + "'"),
+          ".spec.model.source",
+          "must name a directory below the node's root");
+    }
+    assertAccepted(with(example("cpu-tiny.yaml"), "/spec/model/source/uri", "'file:///models'"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused")
+  @ValueSource(
+      strings = {
+        "file:///var/lib/ndd/../../../etc",
+        "file:///..",
+        "file:///var/lib/ndd/models/.",
+        "pvc://weights/../other-claim",
+        "pvc://weights/./8b",
+        "s3://models-prod/nemotron/../secrets"
+      })
+  void rejectsDotSegmentsInASourcePath(String uri) {
+    assertRejectedBy(
+        with(example("cpu-tiny.yaml"), "/spec/model/source/uri", "'" + uri + "'"),
+        ".spec.model.source",
+        "must not contain '.' or '..' path segments");
+  }
+
+  @Test
+  void acceptsNamesThatMerelyContainDots() {
+    for (String uri :
+        List.of(
+            "file:///var/lib/ndd/models/.cache/v1.2",
+            "pvc://weights/..8b/model...v2",
+            "oci://registry.example/models/nemotron:1.0")) {
+      assertAccepted(with(example("cpu-tiny.yaml"), "/spec/model/source/uri", "'" + uri + "'"));
+    }
+  }
+
+  @Test
+  void rejectsCredentialsInTheSourceUri() {
+    for (String uri :
+        List.of(
+            "oci://robot:s3cr3t@registry.example/models/nemotron:8b",
+            "oci://token@registry.example/models/nemotron:8b")) {
+      assertRejectedBy(
+          with(example("h100-8b.yaml"), "/spec/model/source", "{uri: '" + uri + "'}"),
+          ".spec.model.source",
+          "must not carry credentials");
+    }
+    // A digest's '@' comes after the registry's first '/'.
+    assertAccepted(
+        with(
+            example("h100-8b.yaml"),
+            "/spec/model/source",
+            "{uri: 'oci://registry.example/models/nemotron@sha256:0123abcd'}"));
   }
 
   @Test
