@@ -10,8 +10,6 @@ import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
 import dev.inference.nemotron.api.v1alpha1.Sizing;
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,19 +31,7 @@ public final class StatusAggregator {
     long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
     ConditionSet conditions = new ConditionSet(before.getConditions(), generation, now);
 
-    DeploymentStatus rollout =
-        seen.deployment().map(Deployment::getStatus).orElseGet(DeploymentStatus::new);
-    int desired = seen.deployment().map(d -> d.getSpec().getReplicas()).orElse(0);
-    int ready = Objects.requireNonNullElse(rollout.getReadyReplicas(), 0);
-    int updated = Objects.requireNonNullElse(rollout.getUpdatedReplicas(), 0);
-    int current = Objects.requireNonNullElse(rollout.getReplicas(), 0);
-    boolean rolledOut =
-        seen.deployment().isPresent()
-            && updated >= desired
-            && current == desired
-            && Objects.equals(
-                rollout.getObservedGeneration(),
-                seen.deployment().get().getMetadata().getGeneration());
+    Rollout rollout = Rollout.of(seen.deployment());
 
     if (seen.rejection().isPresent()) {
       FleetObservation.Rejection rejection = seen.rejection().get();
@@ -62,40 +48,17 @@ public final class StatusAggregator {
       conditions.keep(MODEL_CACHED);
       conditions.keep(SCALING_ACTIVE);
     } else {
-      ready(conditions, seen, desired, ready);
-      if (rolledOut) {
-        conditions.set(
-            PROGRESSING,
-            false,
-            "RolloutComplete",
-            "all %d replicas run the current spec".formatted(desired));
-      } else {
-        conditions.set(
-            PROGRESSING,
-            true,
-            "RollingOut",
-            "%d of %d replicas run the current spec, %d ready".formatted(updated, desired, ready));
-      }
-      if (ready < desired && rolledOut) {
-        conditions.set(
-            DEGRADED,
-            true,
-            "ReplicasUnavailable",
-            "%d of %d replicas are ready: check the pods' events for scheduling (GPUs) or image"
-                    .formatted(ready, desired)
-                + " problems");
-      } else {
-        conditions.set(DEGRADED, false, "AsExpected", "no problem detected");
-      }
+      ready(conditions, seen, rollout, minReplicas(resource));
+      progressingAndDegraded(conditions, seen, rollout);
       modelCached(conditions, seen);
-      scalingActive(conditions, seen, desired);
+      scalingActive(conditions, seen, rollout.desired());
     }
 
     NemotronDiffusionDeploymentStatus after = new NemotronDiffusionDeploymentStatus();
     after.setObservedGeneration(generation);
     after.setConditions(conditions.toList());
-    after.setReplicas(seen.deployment().isPresent() ? current : 0);
-    after.setReadyReplicas(ready);
+    after.setReplicas(rollout.current());
+    after.setReadyReplicas(rollout.ready());
     after.setSelector(seen.selector());
     after.setEndpoint(seen.endpoint());
     after.setSizing(seen.sizing().map(StatusAggregator::sizing).orElse(before.getSizing()));
@@ -109,26 +72,91 @@ public final class StatusAggregator {
    */
   public record Result(NemotronDiffusionDeploymentStatus status, boolean readyChanged) {}
 
+  /**
+   * Ready means the endpoint serves as the API promises: at least {@code spec.scaling.minReplicas}
+   * replicas (at least one, at most the desired count) are available, whichever spec they run; a
+   * fleet rolling one extra pod at a time therefore stays Ready through a rollout.
+   */
   private static void ready(
-      ConditionSet conditions, FleetObservation seen, int desired, int ready) {
-    if (seen.deployment().isEmpty()) {
+      ConditionSet conditions, FleetObservation seen, Rollout rollout, int minReplicas) {
+    int needed = Math.max(1, Math.min(minReplicas, rollout.desired()));
+    if (rollout.phase() == Rollout.Phase.ABSENT) {
       conditions.set(READY, false, "Creating", "the Deployment is being created");
-    } else if (ready >= Math.max(1, desired)) {
+    } else if (rollout.available() >= needed) {
       conditions.set(
           READY,
           true,
           "ReplicasReady",
-          "%d of %d replicas ready at %s".formatted(ready, desired, seen.endpoint()));
+          "%d of %d replicas available at %s"
+              .formatted(rollout.available(), rollout.desired(), seen.endpoint()));
     } else {
       conditions.set(
           READY,
           false,
           "ReplicasNotReady",
-          "%d of %d replicas ready: pods are waiting for GPUs, downloading or loading weights;"
-                  .formatted(ready, desired)
-              + " see kubectl get pods -l "
+          "%d of %d replicas available, %d needed: pods are waiting for GPUs, downloading or"
+                  .formatted(rollout.available(), rollout.desired(), needed)
+              + " loading weights; see kubectl get pods -l "
               + seen.selector());
     }
+  }
+
+  /**
+   * Progressing while the Deployment rolls out; Degraded when it exceeded its progress deadline, or
+   * when replicas of a completed rollout became unavailable. A rollout still within its deadline is
+   * not Degraded: loading weights takes minutes.
+   */
+  private static void progressingAndDegraded(
+      ConditionSet conditions, FleetObservation seen, Rollout rollout) {
+    switch (rollout.phase()) {
+      case ABSENT -> {
+        conditions.set(PROGRESSING, true, "Creating", "the Deployment is being created");
+        conditions.set(DEGRADED, false, "AsExpected", "no problem detected");
+      }
+      case ROLLING -> {
+        conditions.set(
+            PROGRESSING,
+            true,
+            "RollingOut",
+            "%d of %d replicas run the current spec, %d available"
+                .formatted(rollout.updated(), rollout.desired(), rollout.available()));
+        conditions.set(DEGRADED, false, "AsExpected", "no problem detected");
+      }
+      case STUCK -> {
+        String stuck =
+            "the rollout made no progress within the Deployment's progress deadline (%s): %d of %d"
+                    .formatted(rollout.message(), rollout.updated(), rollout.desired())
+                + " replicas run the current spec, %d available; see kubectl describe pods -l %s"
+                    .formatted(rollout.available(), seen.selector())
+                + " for pods waiting for GPUs, failing to pull the image or failing their probes";
+        conditions.set(PROGRESSING, false, Rollout.PROGRESS_DEADLINE_EXCEEDED, stuck);
+        conditions.set(DEGRADED, true, Rollout.PROGRESS_DEADLINE_EXCEEDED, stuck);
+      }
+      case COMPLETE -> {
+        conditions.set(
+            PROGRESSING,
+            false,
+            "RolloutComplete",
+            "all %d replicas run the current spec".formatted(rollout.desired()));
+        if (rollout.available() < rollout.desired()) {
+          conditions.set(
+              DEGRADED,
+              true,
+              "ReplicasUnavailable",
+              "%d of %d replicas are available: check the pods' events for scheduling (GPUs),"
+                      .formatted(rollout.available(), rollout.desired())
+                  + " image or probe problems (kubectl describe pods -l %s)"
+                      .formatted(seen.selector()));
+        } else {
+          conditions.set(DEGRADED, false, "AsExpected", "no problem detected");
+        }
+      }
+    }
+  }
+
+  private static int minReplicas(NemotronDiffusionDeployment resource) {
+    var scaling = resource.getSpec() == null ? null : resource.getSpec().getScaling();
+    return scaling == null || scaling.getMinReplicas() == null ? 1 : scaling.getMinReplicas();
   }
 
   private static void modelCached(ConditionSet conditions, FleetObservation seen) {
