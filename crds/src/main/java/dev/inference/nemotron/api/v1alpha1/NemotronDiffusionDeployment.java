@@ -1,5 +1,6 @@
 package dev.inference.nemotron.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -68,4 +69,22 @@ public class NemotronDiffusionDeployment
    * the resource, and Service names must start with a letter.
    */
   public static final String NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+  // Overridden only to carry the descriptions that kubectl explain shows for spec and status.
+  @Override
+  @JsonPropertyDescription(
+      "Desired state: the model and how to serve it (quantization, GPU class, context and"
+          + " concurrency), decoding modes, tenants, scaling and pod overrides. Written by users;"
+          + " the operator only reads it.")
+  public NemotronDiffusionDeploymentSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "Observed state, written only by the operator: conditions, replicas, the endpoint, the"
+          + " last measured metrics and scaling decision, and the memory sizing per replica.")
+  public NemotronDiffusionDeploymentStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -70,7 +70,9 @@ public class NemotronDiffusionDeploymentSpec {
 
   @Default("{}")
   @JsonPropertyDescription(
-      "Decoding modes: the share of requests each mode serves and each mode's settings.")
+      "Decoding modes: the share of requests each mode serves and each mode's settings. A change"
+          + " rolls the pods (the runtime configuration's hash is on the pod template), one surge"
+          + " pod at a time, so each step needs a spare GPU of the class.")
   private ModesSpec modes = new ModesSpec();
 
   @Default("{}")
@@ -92,8 +94,9 @@ public class NemotronDiffusionDeploymentSpec {
       message = "tenant names must be unique")
   @JsonPropertyDescription(
       "Tenants allowed to call the endpoint, each with its own API key, rate limits and fair-share"
-          + " weight. Empty means the endpoint requires no API key. Changing it reloads the"
-          + " configuration without restarting pods.")
+          + " weight. Empty means the endpoint requires no API key. A change rolls the pods (the"
+          + " runtime configuration's hash is on the pod template), one surge pod at a time, so"
+          + " each step needs a spare GPU of the class.")
   private List<TenantSpec> tenants;
 
   @JsonPropertyDescription(

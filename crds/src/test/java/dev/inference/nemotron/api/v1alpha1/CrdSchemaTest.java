@@ -80,6 +80,29 @@ class CrdSchemaTest {
   }
 
   @Test
+  void specAndStatusThemselvesAreDocumentedForKubectlExplain() {
+    assertThat(schema.at("/properties/spec/description").asText())
+        .as("kubectl explain ndd.spec")
+        .contains("Desired state");
+    assertThat(schema.at("/properties/status/description").asText())
+        .as("kubectl explain ndd.status")
+        .contains("Observed state");
+  }
+
+  @Test
+  void tenantsAndModesSayThatAChangeRollsThePods() {
+    // The operator puts a hash of the runtime configuration on the pod template: a change of
+    // tenants or modes is a rolling update, which needs room for a surge pod.
+    for (String field : List.of("tenants", "modes")) {
+      assertThat(schema.at("/properties/spec/properties/" + field + "/description").asText())
+          .as("description of spec.%s", field)
+          .contains("rolls the pods")
+          .contains("surge")
+          .doesNotContain("without restarting");
+    }
+  }
+
+  @Test
   void everyPropertyOfOurOwnTypesHasADescription() {
     List<String> undocumented = new ArrayList<>();
     collectUndocumented(schema.path("properties").path("spec"), ".spec", undocumented);
