@@ -3,6 +3,7 @@ package dev.inference.nemotron.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -10,6 +11,7 @@ import java.util.List;
 
 /** Observed state of a {@link NemotronDiffusionDeployment}; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionListSchema.class, input = "conditions")
 public class NemotronDiffusionDeploymentStatus {
 
   /** Condition type: the endpoint serves with at least minReplicas ready replicas. */

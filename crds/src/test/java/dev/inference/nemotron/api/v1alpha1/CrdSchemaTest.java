@@ -103,6 +103,20 @@ class CrdSchemaTest {
   }
 
   @Test
+  void conditionsAreAListMapKeyedByTypeSoServerSideApplyMergesThem() {
+    JsonNode conditions = schema.at("/properties/status/properties/conditions");
+    assertThat(conditions.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+    assertThat(conditions.path("x-kubernetes-list-map-keys"))
+        .extracting(JsonNode::asText)
+        .containsExactly("type");
+    // The API server refuses a map key that is neither required nor defaulted.
+    assertThat(conditions.path("items").path("required"))
+        .extracting(JsonNode::asText)
+        .contains("type", "status");
+    assertThat(conditions.path("description").asText()).isNotBlank();
+  }
+
+  @Test
   void everyPropertyOfOurOwnTypesHasADescription() {
     List<String> undocumented = new ArrayList<>();
     collectUndocumented(schema.path("properties").path("spec"), ".spec", undocumented);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,27 @@ final class OpenApiSchema {
     }
     for (int i = 0; i < value.size(); i++) {
       validate(schema.path("items"), value.get(i), path + "[" + i + "]", errors, false);
+    }
+    if ("map".equals(schema.path("x-kubernetes-list-type").asText())) {
+      validateListMapKeys(schema.path("x-kubernetes-list-map-keys"), value, path, errors);
+    }
+  }
+
+  /** A list-type map holds at most one entry per key, as server-side apply merges by it. */
+  private static void validateListMapKeys(
+      JsonNode keys, JsonNode list, String path, List<String> errors) {
+    Set<List<JsonNode>> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      List<JsonNode> key = new ArrayList<>();
+      List<String> described = new ArrayList<>();
+      for (JsonNode name : keys) {
+        JsonNode part = list.get(i).path(name.asText());
+        key.add(part);
+        described.add(name.asText() + "=" + part);
+      }
+      if (!seen.add(key)) {
+        errors.add(path + "[" + i + "]: duplicate entry with " + String.join(", ", described));
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import static dev.inference.nemotron.api.v1alpha1.Admission.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,6 +43,21 @@ class SchemaValidationTest {
   void refuses(String pointer, String yaml, String expectedError) {
     JsonNode cr = with(example("h100-8b.yaml"), pointer, yaml);
     assertThat(admit(cr).schemaErrors()).anySatisfy(e -> assertThat(e).contains(expectedError));
+  }
+
+  @Test
+  void refusesTwoConditionsOfTheSameType() {
+    JsonNode cr =
+        with(
+            example("h100-8b.yaml"),
+            "/status",
+            "{conditions: [{type: Ready, status: 'True'}, {type: Progressing, status: 'False'},"
+                + " {type: Ready, status: 'False'}]}");
+    assertThat(admit(cr).schemaErrors())
+        .containsExactly(".status.conditions[2]: duplicate entry with type=\"Ready\"");
+    JsonNode untyped = with(example("h100-8b.yaml"), "/status", "{conditions: [{status: 'True'}]}");
+    assertThat(admit(untyped).schemaErrors())
+        .containsExactly(".status.conditions[0].type: required");
   }
 
   @ParameterizedTest(name = "{0} = {1} is accepted")
