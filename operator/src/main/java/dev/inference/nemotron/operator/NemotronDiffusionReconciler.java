@@ -31,10 +31,12 @@ import dev.inference.nemotron.operator.spec.SpecValidation;
 import dev.inference.nemotron.operator.status.FleetEvents;
 import dev.inference.nemotron.operator.status.FleetObservation;
 import dev.inference.nemotron.operator.status.FleetObservation.Rejection;
+import dev.inference.nemotron.operator.status.ReconcileFailure;
 import dev.inference.nemotron.operator.status.StatusAggregator;
 import dev.inference.nemotron.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -155,16 +157,18 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
             settings);
     SpecDiff diff = SpecDiff.between(deployment.flatMap(d -> SpecDiff.parse(appliedSpec(d))), spec);
     FleetContext.put(context, fleet);
-    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    } catch (RuntimeException e) {
+      // JOSDK throws the dependents' failures, aggregated; updateErrorStatus reports them
+      metrics.finish(sample, Outcome.FAILED);
+      throw e;
+    }
 
     if (deployment.isPresent()) {
       announce(resource, diff);
     }
     writeStatus(resource, context, observe(fleet, context, Optional.empty()));
-    if (result.erroredDependentsExist()) {
-      metrics.finish(sample, Outcome.FAILED);
-      result.throwAggregateExceptionIfErrorsPresent();
-    }
     FleetServiceMonitor.Outcome monitoring;
     try {
       monitoring = serviceMonitor.apply(fleet);
@@ -185,8 +189,21 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
       NemotronDiffusionDeployment resource,
       Context<NemotronDiffusionDeployment> context,
       Exception e) {
-    // JOSDK retries with exponential back-off; the error is logged there, the status says why
+    // JOSDK logs the error and retries with exponential back-off; the status and an Event say why
     LOG.debugf(e, "reconciling %s failed", resource.getMetadata().getName());
+    String message = ReconcileFailure.describe(e);
+    var failed = StatusAggregator.failed(resource, message, Instant.now());
+    if (failed.degradedChanged()) {
+      events.warning(resource, StatusAggregator.RECONCILE_ERROR, message);
+    }
+    try {
+      statusWriter.write(resource, failed.status());
+    } catch (KubernetesClientException writeFailure) {
+      LOG.warnf(
+          "could not write the error status of %s: %s",
+          resource.getMetadata().getName(), ReconcileFailure.describe(writeFailure));
+    }
+    // the status was written here, with the conflict handling of every other status write
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 

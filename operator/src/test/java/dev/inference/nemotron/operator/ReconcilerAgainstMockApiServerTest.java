@@ -309,6 +309,58 @@ class ReconcilerAgainstMockApiServerTest {
     assertThat(client.configMaps().inNamespace(ns).withName("bad-mix-runtime").get()).isNull();
   }
 
+  private double failedReconciles() {
+    var counter = meters.find("nemotron.operator.reconciles").tag("outcome", "failed").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * A child the API server refuses to create: a ConfigMap of the child's name that the operator
+   * does not manage already exists (its informer ignores it), so the create gets 409 AlreadyExists,
+   * as on a real API server.
+   */
+  @Test
+  void childTheApiServerRefusesBecomesDegradedWithOneWarningEventAcrossRetries() {
+    String ns = freshNamespace();
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("taken-runtime")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("owner", "someone else")
+                .build())
+        .create();
+    double failedBefore = failedReconciles();
+    create(SampleFleets.chat8b("taken", ns));
+
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(condition(ns, "taken", "Degraded"))
+                    .get()
+                    .satisfies(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("True");
+                          assertThat(c.getReason()).isEqualTo("ReconcileError");
+                          assertThat(c.getMessage())
+                              .startsWith("runtime-config: HTTP 409: ")
+                              .contains("taken-runtime")
+                              .contains("already exists")
+                              .doesNotContain("someone else");
+                        }));
+    assertThat(condition(ns, "taken", "Ready"))
+        .get()
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "ReconcileError");
+    // the retry (after 2 s) fails the same way: no second Event
+    eventually().until(() -> failedReconciles() >= failedBefore + 2);
+    assertThat(events(ns, "ReconcileError")).hasSize(1);
+  }
+
   @Test
   void rejectsFourteenBAtBf16OnL4WithTheSizingInTheCondition() {
     String ns = freshNamespace();

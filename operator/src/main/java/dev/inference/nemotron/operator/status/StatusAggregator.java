@@ -64,13 +64,57 @@ public final class StatusAggregator {
     after.setSizing(seen.sizing().map(StatusAggregator::sizing).orElse(before.getSizing()));
     after.setObserved(before.getObserved());
     after.setLastScale(before.getLastScale());
-    return new Result(after, conditions.changed(READY));
+    return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
+  }
+
+  /** Reason of the conditions a failed reconciliation sets. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  /**
+   * The status after a failed reconciliation (an API call refused, a child that could not be
+   * written): Degraded with the failure's description; Ready is kept, since pods that were serving
+   * still serve, and set False only when it was never judged. Everything else stays as it was.
+   *
+   * @param message a short description, see {@link ReconcileFailure#describe}
+   */
+  public static Result failed(NemotronDiffusionDeployment resource, String message, Instant now) {
+    NemotronDiffusionDeploymentStatus before =
+        Objects.requireNonNullElseGet(resource.getStatus(), NemotronDiffusionDeploymentStatus::new);
+    long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
+    ConditionSet conditions = new ConditionSet(before.getConditions(), generation, now);
+    boolean readyJudged =
+        before.getConditions() != null
+            && before.getConditions().stream().anyMatch(c -> READY.equals(c.getType()));
+    if (readyJudged) {
+      conditions.keep(READY);
+    } else {
+      conditions.set(READY, false, RECONCILE_ERROR, message);
+    }
+    conditions.keep(PROGRESSING);
+    conditions.set(
+        DEGRADED, true, RECONCILE_ERROR, message + " (the operator retries with back-off)");
+    conditions.keep(MODEL_CACHED);
+    conditions.keep(SCALING_ACTIVE);
+
+    NemotronDiffusionDeploymentStatus after = new NemotronDiffusionDeploymentStatus();
+    after.setObservedGeneration(before.getObservedGeneration());
+    after.setConditions(conditions.toList());
+    after.setReplicas(before.getReplicas());
+    after.setReadyReplicas(before.getReadyReplicas());
+    after.setSelector(before.getSelector());
+    after.setEndpoint(before.getEndpoint());
+    after.setSizing(before.getSizing());
+    after.setObserved(before.getObserved());
+    after.setLastScale(before.getLastScale());
+    return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
   }
 
   /**
-   * The status and whether the Ready condition changed (rejections are reported as Events then).
+   * The status and whether its Ready and Degraded conditions changed (status, reason or message):
+   * rejections and failures are reported as Events only then, once per distinct problem.
    */
-  public record Result(NemotronDiffusionDeploymentStatus status, boolean readyChanged) {}
+  public record Result(
+      NemotronDiffusionDeploymentStatus status, boolean readyChanged, boolean degradedChanged) {}
 
   /**
    * Ready means the endpoint serves as the API promises: at least {@code spec.scaling.minReplicas}

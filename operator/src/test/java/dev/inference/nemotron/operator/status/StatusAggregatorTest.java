@@ -176,4 +176,38 @@ class StatusAggregatorTest {
     assertThat(summary(status, "Degraded")).isEqualTo("False/AsExpected");
     assertThat(status.getReplicas()).isZero();
   }
+
+  @Test
+  void failureKeepsAJudgedReadyAndReportsEachDistinctErrorOnce() {
+    NemotronDiffusionDeployment resource = SampleFleets.chat8b("chat-8b", "team-a");
+    resource.setStatus(
+        aggregate(resource, deployment(1, 1, 1, 1, 1, 1, "True", "NewReplicaSetAvailable")));
+
+    var first = StatusAggregator.failed(resource, "service: HTTP 403: forbidden", NOW);
+    assertThat(summary(first.status(), "Ready")).isEqualTo("True/ReplicasReady");
+    assertThat(summary(first.status(), "Degraded")).isEqualTo("True/ReconcileError");
+    assertThat(condition(first.status(), "Degraded").getMessage())
+        .startsWith("service: HTTP 403: forbidden");
+    assertThat(first.status().getSelector()).isEqualTo(SELECTOR);
+    assertThat(first.degradedChanged()).isTrue();
+
+    resource.setStatus(first.status());
+    assertThat(
+            StatusAggregator.failed(resource, "service: HTTP 403: forbidden", NOW)
+                .degradedChanged())
+        .isFalse();
+    assertThat(
+            StatusAggregator.failed(resource, "deployment: HTTP 422: invalid", NOW)
+                .degradedChanged())
+        .isTrue();
+  }
+
+  @Test
+  void failureBeforeAnyStatusIsNotReady() {
+    var failed =
+        StatusAggregator.failed(SampleFleets.chat8b("chat-8b", "team-a"), "HTTP 500: boom", NOW);
+
+    assertThat(summary(failed.status(), "Ready")).isEqualTo("False/ReconcileError");
+    assertThat(summary(failed.status(), "Degraded")).isEqualTo("True/ReconcileError");
+  }
 }
