@@ -33,9 +33,10 @@ public enum GpuClass {
   L4("L4", 23_034, true, "NVIDIA-L4"),
   /**
    * No accelerator: the runtime's CPU backend. Memory is the pod's, so there is no device limit to
-   * check here; the sizing turns into the pod's memory request instead.
+   * check here; the sizing turns into the pod's memory request instead. No FP8, as the CRD's rule
+   * on spec.quantization says.
    */
-  CPU("CPU", 0, true);
+  CPU("CPU", 0, false);
 
   private static final long MIB = 1024L * 1024L;
 
@@ -61,7 +62,10 @@ public enum GpuClass {
     return memoryMib * MIB;
   }
 
-  /** Whether the hardware runs FP8 matrix multiplies (Hopper, Ada and Blackwell; not Ampere). */
+  /**
+   * Whether the hardware runs FP8 matrix multiplies (Hopper, Ada and Blackwell; not Ampere, not the
+   * CPU backend).
+   */
   public boolean supportsFp8() {
     return fp8;
   }

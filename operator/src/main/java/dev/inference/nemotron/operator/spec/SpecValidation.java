@@ -4,13 +4,16 @@ import dev.inference.nemotron.api.v1alpha1.GpuClass;
 import dev.inference.nemotron.api.v1alpha1.ModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModelSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The spec rules the operator relies on, checked again in the operator: the CRD's schema and CEL
@@ -78,6 +81,18 @@ public final class SpecValidation {
     }
     if (cpu && count != 0) {
       problems.add("spec.gpu.count must be 0 or absent for class CPU, got " + count);
+    }
+    dev.inference.nemotron.operator.sizing.GpuClass catalogued = SpecSizing.gpuClass(spec);
+    if (spec.getQuantization() == Quantization.FP8 && !catalogued.supportsFp8()) {
+      problems.add(
+          "spec.quantization fp8 needs FP8 hardware, which GPU class %s lacks: choose bf16, int8 or"
+                  .formatted(catalogued.specName())
+              + " int4, or a GPU class with FP8 ("
+              + Arrays.stream(dev.inference.nemotron.operator.sizing.GpuClass.values())
+                  .filter(dev.inference.nemotron.operator.sizing.GpuClass::supportsFp8)
+                  .map(dev.inference.nemotron.operator.sizing.GpuClass::specName)
+                  .collect(Collectors.joining(", "))
+              + ")");
     }
   }
 

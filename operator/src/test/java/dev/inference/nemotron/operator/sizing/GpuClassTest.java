@@ -30,7 +30,8 @@ class GpuClassTest {
   }
 
   @Test
-  void onlyAmpereLacksFp8() {
+  void ampereAndTheCpuBackendLackFp8() {
+    assertThat(GpuClass.CPU.supportsFp8()).isFalse();
     assertThat(GpuClass.A100_80GB.supportsFp8()).isFalse();
     assertThat(GpuClass.A100_40GB.supportsFp8()).isFalse();
     assertThat(GpuClass.H100.supportsFp8()).isTrue();

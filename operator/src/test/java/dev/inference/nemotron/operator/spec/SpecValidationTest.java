@@ -1,0 +1,58 @@
+package dev.inference.nemotron.operator.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.inference.nemotron.api.v1alpha1.GpuClass;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.Quantization;
+import dev.inference.nemotron.operator.SampleFleets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Specs a CRD without its CEL rules (or an older one) lets through become problems that name the
+ * field, never an exception.
+ */
+class SpecValidationTest {
+
+  private static NemotronDiffusionDeploymentSpec sample() {
+    return SampleFleets.chat8b("chat-8b", "team-a").getSpec();
+  }
+
+  @Test
+  void sampleIsValid() {
+    assertThat(SpecValidation.problems(sample())).isEmpty();
+  }
+
+  @Test
+  void fp8OnAmpereIsRefusedNamingTheClassesWithFp8() {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.setQuantization(Quantization.FP8);
+    spec.getGpu().setGpuClass(GpuClass.A100_80GB);
+
+    assertThat(SpecValidation.problems(spec))
+        .containsExactly(
+            "spec.quantization fp8 needs FP8 hardware, which GPU class A100-80GB lacks: choose"
+                + " bf16, int8 or int4, or a GPU class with FP8 (H100, H200, B200, GB200, L40S, L4)");
+  }
+
+  @Test
+  void fp8OnTheCpuBackendIsRefused() {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.setQuantization(Quantization.FP8);
+    spec.getGpu().setGpuClass(GpuClass.CPU);
+    spec.getGpu().setCount(0);
+
+    assertThat(SpecValidation.problems(spec))
+        .singleElement()
+        .asString()
+        .startsWith("spec.quantization fp8 needs FP8 hardware, which GPU class CPU lacks");
+  }
+
+  @Test
+  void fp8OnHopperIsAccepted() {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.setQuantization(Quantization.FP8);
+
+    assertThat(SpecValidation.problems(spec)).isEmpty();
+  }
+}
