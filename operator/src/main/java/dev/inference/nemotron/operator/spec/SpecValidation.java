@@ -32,11 +32,18 @@ public final class SpecValidation {
       return problems;
     }
     checkModel(spec.getModel(), problems);
+    if (spec.getQuantization() == null) {
+      problems.add("spec.quantization is missing: choose bf16, fp8, int8 or int4");
+    }
     checkGpu(spec, problems);
     atLeast("spec.maxContextLength", spec.getMaxContextLength(), 256, problems);
     atLeast("spec.maxConcurrentSequences", spec.getMaxConcurrentSequences(), 1, problems);
     if (spec.getModes() != null) {
       checkMix(spec.getModes().getMix(), problems);
+      if (spec.getModes().getSelfSpeculation() != null
+          && spec.getModes().getSelfSpeculation().getVariant() == null) {
+        problems.add("spec.modes.selfSpeculation.variant is missing: choose linear or quadratic");
+      }
     }
     checkScaling(spec.getScaling(), problems);
     checkTenants(spec.getTenants(), problems);
@@ -50,6 +57,16 @@ public final class SpecValidation {
     }
     if (model.getSize() == null) {
       problems.add("spec.model.size is missing: choose 3B, 8B or 14B");
+    }
+    if (model.getVariant() == null) {
+      problems.add("spec.model.variant is missing: choose base or instruct");
+    }
+    if (model.getCache() != null
+        && model.getCache().getPvc() != null
+        && model.getCache().getPvc().getSize() == null) {
+      problems.add(
+          "spec.model.cache.pvc.size is missing: set the claim's size, larger than the weights"
+              + " (e.g. 40Gi for 8B at bf16)");
     }
     String uri = model.getSource() == null ? null : model.getSource().getUri();
     var source = ModelSourceUri.parse(uri);

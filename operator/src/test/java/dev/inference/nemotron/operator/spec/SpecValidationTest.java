@@ -3,10 +3,15 @@ package dev.inference.nemotron.operator.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inference.nemotron.api.v1alpha1.GpuClass;
+import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
+import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
 import dev.inference.nemotron.operator.SampleFleets;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Specs a CRD without its CEL rules (or an older one) lets through become problems that name the
@@ -54,5 +59,40 @@ class SpecValidationTest {
     spec.setQuantization(Quantization.FP8);
 
     assertThat(SpecValidation.problems(spec)).isEmpty();
+  }
+
+  /** A field a client sent as an explicit null, which a CRD without defaults keeps. */
+  enum MissingField {
+    QUANTIZATION("spec.quantization is missing", s -> s.setQuantization(null)),
+    MODEL_VARIANT("spec.model.variant is missing", s -> s.getModel().setVariant(null)),
+    SELF_SPECULATION_VARIANT(
+        "spec.modes.selfSpeculation.variant is missing",
+        s -> {
+          ModesSpec modes = new ModesSpec();
+          SelfSpeculationSpec speculation = new SelfSpeculationSpec();
+          speculation.setVariant(null);
+          modes.setSelfSpeculation(speculation);
+          s.setModes(modes);
+        }),
+    CACHE_PVC_SIZE(
+        "spec.model.cache.pvc.size is missing",
+        s -> s.getModel().getCache().getPvc().setSize(null));
+
+    final String problem;
+    final Consumer<NemotronDiffusionDeploymentSpec> apply;
+
+    MissingField(String problem, Consumer<NemotronDiffusionDeploymentSpec> apply) {
+      this.problem = problem;
+      this.apply = apply;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(MissingField.class)
+  void missingFieldIsAProblemNamingItNotAnException(MissingField field) {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    field.apply.accept(spec);
+
+    assertThat(SpecValidation.problems(spec)).singleElement().asString().startsWith(field.problem);
   }
 }
