@@ -23,6 +23,7 @@ import dev.inference.nemotron.operator.metrics.ReconcileMetrics.Outcome;
 import dev.inference.nemotron.operator.monitoring.FleetServiceMonitor;
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
 import dev.inference.nemotron.operator.sizing.ModelSizing;
+import dev.inference.nemotron.operator.spec.HostPathPolicy;
 import dev.inference.nemotron.operator.spec.ModelSourceUri;
 import dev.inference.nemotron.operator.spec.ReplicaPolicy;
 import dev.inference.nemotron.operator.spec.SpecDiff;
@@ -111,6 +112,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
   private final FleetEvents events;
   private final ReconcileMetrics metrics;
   private final FleetServiceMonitor serviceMonitor;
+  private final HostPathPolicy hostPaths;
 
   public NemotronDiffusionReconciler(
       OperatorSettings settings,
@@ -123,6 +125,8 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
     this.events = events;
     this.metrics = metrics;
     this.serviceMonitor = serviceMonitor;
+    // a malformed prefix fails the operator's start, naming the setting
+    this.hostPaths = new HostPathPolicy(settings.allowedHostPathPrefixes().orElse(List.of()));
   }
 
   @Override
@@ -132,7 +136,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
     NemotronDiffusionDeploymentSpec spec = resource.getSpec();
     Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
 
-    List<String> problems = SpecValidation.problems(spec);
+    List<String> problems = SpecValidation.problems(spec, hostPaths);
     if (!problems.isEmpty()) {
       reject(resource, context, new Rejection("InvalidSpec", String.join("; ", problems)), null);
       metrics.finish(sample, Outcome.REJECTED);

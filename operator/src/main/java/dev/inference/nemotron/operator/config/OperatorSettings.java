@@ -41,6 +41,12 @@ public interface OperatorSettings {
   @WithDefault("60s")
   Duration prometheusOperatorRecheck();
 
+  /**
+   * Node directories {@code file://} model sources may mount read-only (hostPath volumes). Empty by
+   * default: file:// sources are refused, since a hostPath exposes the node's files.
+   */
+  Optional<List<String>> allowedHostPathPrefixes();
+
   /** Numeric user the pods run as (non-root; also the group that owns the weight cache). */
   @WithDefault("10001")
   long runAsUser();

@@ -24,14 +24,19 @@ public final class SpecValidation {
 
   private SpecValidation() {}
 
-  /** Every problem of {@code spec}, each naming its field and what is expected; empty if valid. */
-  public static List<String> problems(NemotronDiffusionDeploymentSpec spec) {
+  /**
+   * Every problem of {@code spec}, each naming its field and what is expected; empty if valid.
+   *
+   * @param hostPaths where {@code file://} sources may point
+   */
+  public static List<String> problems(
+      NemotronDiffusionDeploymentSpec spec, HostPathPolicy hostPaths) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
       problems.add("spec is missing: set spec.model, spec.gpu and the other fields");
       return problems;
     }
-    checkModel(spec.getModel(), problems);
+    checkModel(spec.getModel(), hostPaths, problems);
     if (spec.getQuantization() == null) {
       problems.add("spec.quantization is missing: choose bf16, fp8, int8 or int4");
     }
@@ -50,7 +55,7 @@ public final class SpecValidation {
     return problems;
   }
 
-  private static void checkModel(ModelSpec model, List<String> problems) {
+  private static void checkModel(ModelSpec model, HostPathPolicy hostPaths, List<String> problems) {
     if (model == null) {
       problems.add("spec.model is missing: set spec.model.size and spec.model.source.uri");
       return;
@@ -76,7 +81,10 @@ public final class SpecValidation {
               + (uri == null ? "is missing" : "'" + uri + "' is not a supported location")
               + ": use hf://<org>/<repo>, pvc://<claim>[/<path>], s3://<bucket>[/<prefix>],"
               + " oci://<registry>/<repository> or file:///<path>");
-    } else if (model.getCache() != null && !source.get().needsDownload()) {
+    } else if (source.get().scheme() == ModelSourceUri.Scheme.FILE) {
+      hostPaths.problem(uri, source.get().nodePath()).ifPresent(problems::add);
+    }
+    if (source.isPresent() && model.getCache() != null && !source.get().needsDownload()) {
       problems.add(
           "spec.model.cache is set but spec.model.source.uri "
               + uri

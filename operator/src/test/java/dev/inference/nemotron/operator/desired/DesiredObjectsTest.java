@@ -148,6 +148,29 @@ class DesiredObjectsTest {
         .startsWith("chat-8b-fetch-");
   }
 
+  @Test
+  void fileSourceIsAHostPathDirectoryTheRuntimeMountsReadOnly() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().getModel().getSource().setUri("file:///var/lib/ndd/models/8b");
+    resource.getSpec().getModel().getSource().setSecretRef(null);
+    resource.getSpec().getModel().setCache(null);
+    PodSpec pod = DesiredDeployment.of(fleet(resource)).getSpec().getTemplate().getSpec();
+
+    var models = pod.getVolumes().stream().filter(v -> v.getHostPath() != null).toList();
+    assertThat(models)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/ndd/models/8b");
+              assertThat(v.getHostPath().getType()).isEqualTo("Directory");
+            });
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .filteredOn(m -> m.getName().equals(models.getFirst().getName()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(pod.getInitContainers()).isEmpty();
+  }
+
   /** Changes of one spec field each, named by the field. */
   enum Edit {
     REPLICAS(r -> r.getSpec().setReplicas(3)),

@@ -28,6 +28,11 @@ record TestSettings(String image, String namespace, List<String> scrapers)
   }
 
   @Override
+  public Optional<List<String>> allowedHostPathPrefixes() {
+    return Optional.of(List.of("/var/lib/ndd/models"));
+  }
+
+  @Override
   public long runAsUser() {
     return 10001;
   }

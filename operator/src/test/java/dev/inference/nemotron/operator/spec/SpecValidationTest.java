@@ -8,6 +8,7 @@ import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
 import dev.inference.nemotron.operator.SampleFleets;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class SpecValidationTest {
 
   @Test
   void sampleIsValid() {
-    assertThat(SpecValidation.problems(sample())).isEmpty();
+    assertThat(SpecValidation.problems(sample(), HostPathPolicy.NONE)).isEmpty();
   }
 
   @Test
@@ -34,7 +35,7 @@ class SpecValidationTest {
     spec.setQuantization(Quantization.FP8);
     spec.getGpu().setGpuClass(GpuClass.A100_80GB);
 
-    assertThat(SpecValidation.problems(spec))
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
         .containsExactly(
             "spec.quantization fp8 needs FP8 hardware, which GPU class A100-80GB lacks: choose"
                 + " bf16, int8 or int4, or a GPU class with FP8 (H100, H200, B200, GB200, L40S, L4)");
@@ -47,7 +48,7 @@ class SpecValidationTest {
     spec.getGpu().setGpuClass(GpuClass.CPU);
     spec.getGpu().setCount(0);
 
-    assertThat(SpecValidation.problems(spec))
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
         .singleElement()
         .asString()
         .startsWith("spec.quantization fp8 needs FP8 hardware, which GPU class CPU lacks");
@@ -58,7 +59,7 @@ class SpecValidationTest {
     NemotronDiffusionDeploymentSpec spec = sample();
     spec.setQuantization(Quantization.FP8);
 
-    assertThat(SpecValidation.problems(spec)).isEmpty();
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE)).isEmpty();
   }
 
   /** A field a client sent as an explicit null, which a CRD without defaults keeps. */
@@ -93,6 +94,72 @@ class SpecValidationTest {
     NemotronDiffusionDeploymentSpec spec = sample();
     field.apply.accept(spec);
 
-    assertThat(SpecValidation.problems(spec)).singleElement().asString().startsWith(field.problem);
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
+        .singleElement()
+        .asString()
+        .startsWith(field.problem);
+  }
+
+  private static NemotronDiffusionDeploymentSpec fileSource(String uri) {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.getModel().getSource().setUri(uri);
+    spec.getModel().getSource().setSecretRef(null);
+    spec.getModel().setCache(null);
+    return spec;
+  }
+
+  @Test
+  void fileSourceIsRefusedUnlessTheOperatorAllowsHostPaths() {
+    var spec = fileSource("file:///var/lib/ndd/models/8b");
+
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
+        .singleElement()
+        .asString()
+        .contains("mounts a directory of the node (hostPath)")
+        .contains("nemotron.operator.allowed-host-path-prefixes");
+  }
+
+  @Test
+  void fileSourceUnderAnAllowedPrefixIsAccepted() {
+    var policy = new HostPathPolicy(List.of("/srv/models", "/var/lib/ndd/models/"));
+
+    assertThat(SpecValidation.problems(fileSource("file:///var/lib/ndd/models/8b"), policy))
+        .isEmpty();
+    assertThat(SpecValidation.problems(fileSource("file:///srv/models"), policy)).isEmpty();
+  }
+
+  @Test
+  void fileSourceOutsideTheAllowedPrefixesOrNotNormalizedIsRefused() {
+    var policy = new HostPathPolicy(List.of("/var/lib/ndd/models"));
+
+    assertThat(SpecValidation.problems(fileSource("file:///var/lib/ndd/models-other/8b"), policy))
+        .singleElement()
+        .asString()
+        .contains("is outside the node directories this operator allows (/var/lib/ndd/models)");
+    assertThat(SpecValidation.problems(fileSource("file:///etc"), policy))
+        .singleElement()
+        .asString()
+        .contains("is outside");
+    for (String escape :
+        List.of(
+            "file:///var/lib/ndd/models/../../../etc",
+            "file:///var/lib/ndd/models/./8b",
+            "file:///var/lib/ndd/models//8b")) {
+      assertThat(SpecValidation.problems(fileSource(escape), policy))
+          .as(escape)
+          .singleElement()
+          .asString()
+          .contains("the path must be absolute and normalized");
+    }
+  }
+
+  @Test
+  void malformedPrefixSettingIsRefusedNamingTheSetting() {
+    for (String prefix : List.of("/", "relative/models", "/var/../etc", "")) {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .as(prefix)
+          .isThrownBy(() -> new HostPathPolicy(List.of(prefix)))
+          .withMessageStartingWith("nemotron.operator.allowed-host-path-prefixes: ");
+    }
   }
 }
