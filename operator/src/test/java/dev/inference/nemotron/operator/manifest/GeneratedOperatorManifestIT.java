@@ -25,12 +25,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The operator's own manifest as {@code quarkus:build} wrote it at package time ({@code
  * target/kubernetes/kubernetes.yml}): an integration test (Failsafe, after package) because the
  * file does not exist yet when unit tests run.
  */
+@EnabledIfSystemProperty(named = "ndd.after-package", matches = "true")
 class GeneratedOperatorManifestIT {
 
   private static final Path MANIFEST = Path.of("target/kubernetes/kubernetes.yml");
