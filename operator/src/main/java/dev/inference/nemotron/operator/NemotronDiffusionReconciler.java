@@ -16,7 +16,6 @@ import dev.inference.nemotron.operator.dependent.WeightCacheConfigured;
 import dev.inference.nemotron.operator.dependent.WeightCacheDependent;
 import dev.inference.nemotron.operator.desired.DesiredDeployment;
 import dev.inference.nemotron.operator.desired.DesiredFetchJob;
-import dev.inference.nemotron.operator.desired.DesiredServiceMonitor;
 import dev.inference.nemotron.operator.desired.Fleet;
 import dev.inference.nemotron.operator.metrics.ReconcileMetrics;
 import dev.inference.nemotron.operator.metrics.ReconcileMetrics.Outcome;
@@ -46,7 +45,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.micrometer.core.instrument.Timer;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +56,8 @@ import org.jboss.logging.Logger;
  * status from what the children report. The ServiceMonitor, which exists only where the cluster
  * serves the Prometheus Operator's CRD, is kept by {@link FleetServiceMonitor} outside the
  * workflow. A rejected spec never touches the children, so running pods keep serving the last
- * accepted spec. The operator writes status, never the spec.
+ * accepted spec. The operator writes status, never the spec. Its permissions are written out in
+ * {@code src/main/kubernetes/kubernetes.yml}.
  */
 @ControllerConfiguration(name = NemotronDiffusionReconciler.NAME)
 @Workflow(
@@ -83,23 +82,6 @@ import org.jboss.logging.Logger;
       @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class),
       @Dependent(name = "network-policy", type = NetworkPolicyDependent.class)
     })
-@RBACRule(
-    apiGroups = "",
-    resources = "events",
-    verbs = {"create", "patch"})
-@RBACRule(
-    apiGroups = "apiextensions.k8s.io",
-    resources = "customresourcedefinitions",
-    resourceNames = DesiredServiceMonitor.CRD_NAME,
-    verbs = "get")
-@RBACRule(
-    apiGroups = DesiredServiceMonitor.GROUP,
-    resources = DesiredServiceMonitor.PLURAL,
-    verbs = {"get", "create", "update"})
-@RBACRule(
-    apiGroups = "coordination.k8s.io",
-    resources = "leases",
-    verbs = {"get", "create", "update"})
 public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusionDeployment> {
 
   /** Controller name, as in {@code quarkus.operator-sdk.controllers.<name>.*}. */

@@ -6,14 +6,24 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.operator.NemotronDiffusionReconciler;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -21,8 +31,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -140,5 +152,63 @@ class GeneratedOperatorManifestIT {
             Quantity.getAmountInBytes(container.getResources().getRequests().get("memory")));
     assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(container.getImage()).startsWith("nemotron-operator:");
+  }
+
+  private static ClusterRole role() {
+    return only("ClusterRole", ClusterRole.class);
+  }
+
+  /** Verbs the role grants on {@code group}/{@code resource} (no resourceNames restriction). */
+  private static Set<String> verbs(String group, String resource) {
+    return role().getRules().stream()
+        .filter(r -> r.getResourceNames() == null || r.getResourceNames().isEmpty())
+        .filter(r -> r.getApiGroups().contains(group) && r.getResources().contains(resource))
+        .flatMap(r -> r.getVerbs().stream())
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void customResourceIsOnlyReadAndItsStatusWrittenWithoutFinalizers() {
+    String group = HasMetadata.getGroup(NemotronDiffusionDeployment.class);
+    String plural = HasMetadata.getPlural(NemotronDiffusionDeployment.class);
+
+    assertThat(verbs(group, plural)).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs(group, plural + "/status"))
+        .containsExactlyInAnyOrder("get", "update", "patch");
+    assertThat(verbs(group, plural + "/finalizers")).isEmpty();
+  }
+
+  /**
+   * Every dependent of the reconciler's workflow gets what JOSDK needs for it: read and watch
+   * always, create for a Creator, update and patch for an Updater, delete for a Deleter.
+   */
+  @Test
+  void roleCoversWhatEveryWorkflowDependentDoes() throws ReflectiveOperationException {
+    Workflow workflow = NemotronDiffusionReconciler.class.getAnnotation(Workflow.class);
+    for (Dependent dependent : workflow.dependents()) {
+      var instance =
+          (KubernetesDependentResource<?, ?>)
+              dependent.type().getDeclaredConstructor().newInstance();
+      Class<? extends HasMetadata> type = instance.resourceType();
+      Set<String> needed = new java.util.TreeSet<>(List.of("get", "list", "watch"));
+      if (instance instanceof Creator<?, ?>) {
+        needed.addAll(List.of("create", "patch"));
+      }
+      if (instance instanceof Updater<?, ?>) {
+        needed.addAll(List.of("update", "patch"));
+      }
+      if (instance instanceof Deleter<?>) {
+        needed.add("delete");
+      }
+      assertThat(verbs(HasMetadata.getGroup(type), HasMetadata.getPlural(type)))
+          .as("verbs on %s for dependent %s", type.getSimpleName(), dependent.name())
+          .containsAll(needed);
+    }
+  }
+
+  @Test
+  void clusterRoleBindingBindsTheOperatorsRole() {
+    ClusterRoleBinding binding = only("ClusterRoleBinding", ClusterRoleBinding.class);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role().getMetadata().getName());
   }
 }
