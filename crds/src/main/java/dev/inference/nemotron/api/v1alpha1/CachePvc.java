@@ -22,6 +22,14 @@ public class CachePvc {
           + " for 3B, 17 GB for 8B, 27 GB for 14B).")
   private Quantity size;
 
+  @JsonPropertyDescription(
+      "Access mode of the claim: ReadWriteMany (replicas on several nodes share it; the"
+          + " StorageClass must offer it, e.g. NFS or a CSI file system) or ReadWriteOnce (every"
+          + " class offers it, but all replicas must then run on one node). Absent: ReadWriteMany"
+          + " when scaling.maxReplicas is above 1, ReadWriteOnce otherwise. A claim whose class"
+          + " does not offer the mode stays Pending.")
+  private CacheAccessMode accessMode;
+
   public String getStorageClassName() {
     return storageClassName;
   }
@@ -36,5 +44,13 @@ public class CachePvc {
 
   public void setSize(Quantity size) {
     this.size = size;
+  }
+
+  public CacheAccessMode getAccessMode() {
+    return accessMode;
+  }
+
+  public void setAccessMode(CacheAccessMode accessMode) {
+    this.accessMode = accessMode;
   }
 }
