@@ -28,6 +28,7 @@ import dev.inference.nemotron.operator.spec.ReplicaPolicy;
 import dev.inference.nemotron.operator.spec.SpecDiff;
 import dev.inference.nemotron.operator.spec.SpecSizing;
 import dev.inference.nemotron.operator.spec.SpecValidation;
+import dev.inference.nemotron.operator.status.FetchFailure;
 import dev.inference.nemotron.operator.status.FleetEvents;
 import dev.inference.nemotron.operator.status.FleetObservation;
 import dev.inference.nemotron.operator.status.FleetObservation.Rejection;
@@ -222,6 +223,9 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
       Context<NemotronDiffusionDeployment> context,
       FleetObservation seen) {
     var aggregated = StatusAggregator.aggregate(resource, seen, Instant.now());
+    FetchFailure.newlyFailed(
+            resource.getStatus(), aggregated.status(), resource.getSpec().getModel().getSource())
+        .ifPresent(message -> events.warning(resource, FetchFailure.REASON, message));
     statusWriter.write(resource, aggregated.status());
   }
 

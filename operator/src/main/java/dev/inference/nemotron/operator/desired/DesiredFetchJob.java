@@ -1,12 +1,17 @@
 package dev.inference.nemotron.operator.desired;
 
+import dev.inference.nemotron.api.v1alpha1.ModelSource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.Objects;
 
 /**
- * The Job that downloads the model source into the weight cache, once per source and revision: its
- * name carries {@link RuntimeLayout#sourceKey}, so a new source gets a new Job and the cached files
- * of the old one are never overwritten under running pods.
+ * The Job that downloads the model source into the weight cache, once per source, revision and
+ * credentials: its name carries a key of all three ({@link #key}). A new source gets a new Job and
+ * the cached files of the old one are never overwritten under running pods; a new secretRef (the
+ * usual fix of a failed download) gets a new Job too, since a failed Job is never run again. The
+ * name is {@code <name>-fetch-<10 hex>}: 63 characters at most for the 46 characters the CRD allows
+ * a resource's name.
  */
 public final class DesiredFetchJob {
 
@@ -14,7 +19,18 @@ public final class DesiredFetchJob {
 
   /** The Job's name for the fleet's current source. */
   public static String name(Fleet fleet) {
-    return fleet.name() + "-fetch-" + RuntimeLayout.sourceKey(fleet.spec().getModel().getSource());
+    return fleet.name() + "-fetch-" + key(fleet.spec().getModel().getSource());
+  }
+
+  /** 10 hex digits of SHA-256 over the source URI, revision and secretRef. */
+  static String key(ModelSource source) {
+    return RuntimeLayout.hash(
+            source.getUri()
+                + "@"
+                + Objects.requireNonNullElse(source.getRevision(), "")
+                + "#"
+                + Objects.requireNonNullElse(source.getSecretRef(), ""))
+        .substring(0, 10);
   }
 
   public static Job of(Fleet fleet) {

@@ -67,6 +67,9 @@ public final class StatusAggregator {
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
   }
 
+  /** Reason of ModelCached when the download Job failed. */
+  public static final String DOWNLOAD_FAILED = "DownloadFailed";
+
   /** Reason of the conditions a failed reconciliation sets. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
@@ -232,7 +235,7 @@ public final class StatusAggregator {
         conditions.set(
             MODEL_CACHED,
             false,
-            "DownloadFailed",
+            DOWNLOAD_FAILED,
             "Job %s failed: check its logs (source URI, revision, secretRef credentials)"
                 .formatted(job.getMetadata().getName()));
       } else {

@@ -149,6 +149,26 @@ class DesiredObjectsTest {
   }
 
   @Test
+  void aNewSecretRefGetsANewFetchJobSoAFailedDownloadIsRetriedInTheSameModelDirectory() {
+    NemotronDiffusionDeployment resource = sample();
+    String before = DesiredFetchJob.name(fleet(resource));
+    String modelDir = RuntimeLayout.modelDir(fleet(resource));
+    resource.getSpec().getModel().getSource().setSecretRef("hf-token-rotated");
+
+    assertThat(DesiredFetchJob.name(fleet(resource))).isNotEqualTo(before);
+    assertThat(RuntimeLayout.modelDir(fleet(resource))).isEqualTo(modelDir);
+  }
+
+  @Test
+  void fetchJobNameOfTheLongestResourceNameFitsALabelValue() {
+    NemotronDiffusionDeployment resource = SampleFleets.chat8b("n".repeat(46), "team-a");
+
+    assertThat(DesiredFetchJob.name(fleet(resource)))
+        .hasSize(63)
+        .matches("n{46}-fetch-[0-9a-f]{10}");
+  }
+
+  @Test
   void fileSourceIsAHostPathDirectoryTheRuntimeMountsReadOnly() {
     NemotronDiffusionDeployment resource = sample();
     resource.getSpec().getModel().getSource().setUri("file:///var/lib/ndd/models/8b");
