@@ -25,6 +25,7 @@ import dev.inference.nemotron.operator.sizing.ModelSizing;
 import dev.inference.nemotron.operator.spec.HostPathPolicy;
 import dev.inference.nemotron.operator.spec.ModelSourceUri;
 import dev.inference.nemotron.operator.spec.ReplicaPolicy;
+import dev.inference.nemotron.operator.spec.SpecChange;
 import dev.inference.nemotron.operator.spec.SpecDiff;
 import dev.inference.nemotron.operator.spec.SpecSizing;
 import dev.inference.nemotron.operator.spec.SpecValidation;
@@ -48,6 +49,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -153,7 +155,11 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
     }
 
     if (deployment.isPresent()) {
-      announce(resource, diff);
+      announce(
+          resource,
+          diff,
+          Objects.requireNonNullElse(deployment.get().getSpec().getReplicas(), 1),
+          fleet);
     }
     writeStatus(resource, context, observe(fleet, context, Optional.empty()));
     FleetServiceMonitor.Outcome monitoring;
@@ -250,12 +256,34 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
         selectorOf(fleet.resource()));
   }
 
-  /** Events for what the applied change does to the running fleet (see {@link SpecDiff}). */
-  private void announce(NemotronDiffusionDeployment resource, SpecDiff diff) {
-    switch (diff.meaning()) {
-      case NONE -> {}
-      case SCALE ->
-          events.normal(resource, "Scaling", "changed " + diff.fields() + ": replicas adjusted");
+  /**
+   * Events for what the applied change does to the running fleet (see {@link SpecDiff}): scaling
+   * only when the replica count changes, and a cache change besides whatever else changed, since it
+   * touches the claim and not the pods.
+   */
+  private void announce(
+      NemotronDiffusionDeployment resource, SpecDiff diff, int replicasBefore, Fleet fleet) {
+    if (diff.includes(SpecChange.CACHE)) {
+      events.normal(
+          resource,
+          "CacheClaimKept",
+          ("changed %s: claim %s is kept; its storageClassName and accessMode cannot change (delete"
+                  + " the claim to get a new one, the download then runs again); a larger size is"
+                  + " requested, which the StorageClass grants only when it allows volume"
+                  + " expansion; a smaller size is ignored")
+              .formatted(diff.fields(SpecChange.CACHE), fleet.weightCacheName()));
+    }
+    switch (diff.meaningWithout(SpecChange.CACHE)) {
+      case NONE, RETUNE_AUTOSCALER, CACHE -> {}
+      case SCALE -> {
+        if (replicasBefore != fleet.replicas()) {
+          events.normal(
+              resource,
+              "Scaling",
+              "changed %s: replicas %d -> %d"
+                  .formatted(diff.fields(SpecChange.SCALE), replicasBefore, fleet.replicas()));
+        }
+      }
       case RELOAD_CONFIGURATION ->
           events.normal(
               resource,

@@ -5,8 +5,11 @@ import dev.inference.nemotron.api.v1alpha1.CachePvc;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The weight cache: one claim the download Job writes once and every replica mounts read-only. Its
@@ -19,8 +22,42 @@ public final class DesiredWeightCache {
 
   private DesiredWeightCache() {}
 
+  /** The claim to create. */
   public static PersistentVolumeClaim of(Fleet fleet) {
     CachePvc pvc = fleet.spec().getModel().getCache().getPvc();
+    return claim(
+        fleet, accessMode(fleet).kubernetesName(), pvc.getStorageClassName(), pvc.getSize());
+  }
+
+  /**
+   * The claim given the one that exists: its storage class and access mode are kept (the API server
+   * refuses to change them), and its size only grows, to the spec's when that is larger (a claim
+   * cannot shrink; growing needs a StorageClass that allows volume expansion).
+   */
+  public static PersistentVolumeClaim of(Fleet fleet, Optional<PersistentVolumeClaim> existing) {
+    if (existing.isEmpty() || existing.get().getSpec() == null) {
+      return of(fleet);
+    }
+    PersistentVolumeClaimSpec current = existing.get().getSpec();
+    Quantity wanted = fleet.spec().getModel().getCache().getPvc().getSize();
+    Quantity requested =
+        current.getResources() == null || current.getResources().getRequests() == null
+            ? null
+            : current.getResources().getRequests().get("storage");
+    Quantity size =
+        requested != null
+                && requested.getNumericalAmount().compareTo(wanted.getNumericalAmount()) >= 0
+            ? requested
+            : wanted;
+    String accessMode =
+        current.getAccessModes() == null || current.getAccessModes().isEmpty()
+            ? accessMode(fleet).kubernetesName()
+            : current.getAccessModes().getFirst();
+    return claim(fleet, accessMode, current.getStorageClassName(), size);
+  }
+
+  private static PersistentVolumeClaim claim(
+      Fleet fleet, String accessMode, String storageClassName, Quantity size) {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
         .withName(fleet.weightCacheName())
@@ -28,10 +65,10 @@ public final class DesiredWeightCache {
         .withLabels(fleet.labels("weight-cache"))
         .endMetadata()
         .withNewSpec()
-        .withAccessModes(accessMode(fleet).kubernetesName())
-        .withStorageClassName(pvc.getStorageClassName())
+        .withAccessModes(accessMode)
+        .withStorageClassName(storageClassName)
         .withNewResources()
-        .withRequests(Map.of("storage", pvc.getSize()))
+        .withRequests(Map.of("storage", size))
         .endResources()
         .endSpec()
         .build();

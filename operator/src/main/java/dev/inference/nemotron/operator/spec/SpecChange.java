@@ -7,8 +7,22 @@ package dev.inference.nemotron.operator.spec;
 public enum SpecChange {
   /** Nothing the fleet sees changed. */
   NONE,
-  /** Only the replica count (or its bounds) changed: the Deployment scales, pods stay. */
+  /**
+   * Only the builtin autoscaler's targets or behavior changed: its next decisions follow them,
+   * nothing changes now.
+   */
+  RETUNE_AUTOSCALER,
+  /**
+   * The replica count, its bounds or who sets it changed: the Deployment may scale (only when the
+   * count it should have differs), pods stay.
+   */
   SCALE,
+  /**
+   * The weight cache claim's settings changed: the existing claim is kept, since its storage class
+   * and access mode are immutable; only a larger size is requested, which the StorageClass grants
+   * when it allows volume expansion. Pods stay.
+   */
+  CACHE,
   /**
    * The runtime configuration changed (modes, tenants): the ConfigMap is rewritten and its hash on
    * the pod template rolls the pods one at a time, without losing capacity (maxUnavailable 0),

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inference.nemotron.api.v1alpha1.ModelSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
+import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -17,7 +21,7 @@ import java.util.stream.Collectors;
  * objects follow it: a test checks that the pod template changes exactly for {@link
  * SpecChange#RELOAD_CONFIGURATION} and {@link SpecChange#ROLL_PODS} fields.
  *
- * @param changes the top-level fields that differ, each with its meaning
+ * @param changes the fields that differ, each with its meaning
  */
 public record SpecDiff(List<FieldChange> changes) {
 
@@ -27,14 +31,43 @@ public record SpecDiff(List<FieldChange> changes) {
   /** A changed field and what it means. */
   public record FieldChange(String field, SpecChange meaning) {}
 
-  /** Every spec field with its meaning; a new spec field must be added here. */
+  /**
+   * Every spec field with its meaning; a new spec field must be added here (a test checks that
+   * every property of the spec is mapped, directly or through all of its own properties). Values
+   * are read null-safe: an absent parent reads as an absent field.
+   */
   enum Field {
-    REPLICAS("replicas", SpecChange.SCALE, NemotronDiffusionDeploymentSpec::getReplicas),
-    SCALING("scaling", SpecChange.SCALE, NemotronDiffusionDeploymentSpec::getScaling),
+    // with the builtin actuator spec.replicas is not read (ReplicaPolicy): its change means nothing
+    REPLICAS(
+        "replicas",
+        SpecChange.SCALE,
+        s ->
+            s.getScaling() != null && s.getScaling().getActuator() == ScalingActuator.EXTERNAL
+                ? s.getReplicas()
+                : null),
+    SCALING_MIN_REPLICAS(
+        "scaling.minReplicas", SpecChange.SCALE, s -> scaling(s, ScalingSpec::getMinReplicas)),
+    SCALING_MAX_REPLICAS(
+        "scaling.maxReplicas", SpecChange.SCALE, s -> scaling(s, ScalingSpec::getMaxReplicas)),
+    SCALING_ACTUATOR(
+        "scaling.actuator", SpecChange.SCALE, s -> scaling(s, ScalingSpec::getActuator)),
+    SCALING_TARGETS(
+        "scaling.targets", SpecChange.RETUNE_AUTOSCALER, s -> scaling(s, ScalingSpec::getTargets)),
+    SCALING_BEHAVIOR(
+        "scaling.behavior",
+        SpecChange.RETUNE_AUTOSCALER,
+        s -> scaling(s, ScalingSpec::getBehavior)),
     MODES("modes", SpecChange.RELOAD_CONFIGURATION, NemotronDiffusionDeploymentSpec::getModes),
     TENANTS(
         "tenants", SpecChange.RELOAD_CONFIGURATION, NemotronDiffusionDeploymentSpec::getTenants),
-    MODEL("model", SpecChange.ROLL_PODS, NemotronDiffusionDeploymentSpec::getModel),
+    MODEL_SIZE("model.size", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getSize)),
+    MODEL_VARIANT("model.variant", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getVariant)),
+    MODEL_SOURCE("model.source", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getSource)),
+    MODEL_DRAFT_ADAPTER(
+        "model.draftAdapter", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getDraftAdapter)),
+    // adding or removing the cache changes what the pods mount; changing it keeps the claim
+    MODEL_CACHE("model.cache", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getCache) != null),
+    MODEL_CACHE_SETTINGS("model.cache.pvc", SpecChange.CACHE, s -> model(s, ModelSpec::getCache)),
     QUANTIZATION(
         "quantization", SpecChange.ROLL_PODS, NemotronDiffusionDeploymentSpec::getQuantization),
     GPU("gpu", SpecChange.ROLL_PODS, NemotronDiffusionDeploymentSpec::getGpu),
@@ -58,6 +91,17 @@ public record SpecDiff(List<FieldChange> changes) {
       this.meaning = meaning;
       this.value = value;
     }
+
+    private static Object scaling(
+        NemotronDiffusionDeploymentSpec spec, Function<ScalingSpec, Object> property) {
+      // an absent scaling block is the defaults, as the API server would have filled them in
+      return property.apply(Objects.requireNonNullElseGet(spec.getScaling(), ScalingSpec::new));
+    }
+
+    private static Object model(
+        NemotronDiffusionDeploymentSpec spec, Function<ModelSpec, Object> property) {
+      return spec.getModel() == null ? null : property.apply(spec.getModel());
+    }
   }
 
   /** The differences from {@code before} to {@code after}; every field differs from no spec. */
@@ -65,13 +109,47 @@ public record SpecDiff(List<FieldChange> changes) {
       Optional<NemotronDiffusionDeploymentSpec> before, NemotronDiffusionDeploymentSpec after) {
     List<FieldChange> changes =
         Arrays.stream(Field.values())
+            .filter(f -> before.isEmpty() || differs(f, before.get(), after))
             .filter(
                 f ->
-                    before.isEmpty()
-                        || !tree(f.value.apply(before.get())).equals(tree(f.value.apply(after))))
+                    f != Field.MODEL_CACHE_SETTINGS
+                        || before.isEmpty()
+                        || !differs(Field.MODEL_CACHE, before.get(), after))
             .map(f -> new FieldChange(f.name, f.meaning))
             .toList();
     return new SpecDiff(changes);
+  }
+
+  private static boolean differs(
+      Field field, NemotronDiffusionDeploymentSpec before, NemotronDiffusionDeploymentSpec after) {
+    return !tree(field.value.apply(before)).equals(tree(field.value.apply(after)));
+  }
+
+  /** Whether a changed field has {@code meaning}. */
+  public boolean includes(SpecChange meaning) {
+    return changes.stream().anyMatch(c -> c.meaning() == meaning);
+  }
+
+  /** The changed fields with {@code meaning}, e.g. {@code model.cache.pvc}. */
+  public String fields(SpecChange meaning) {
+    return changes.stream()
+        .filter(c -> c.meaning() == meaning)
+        .map(FieldChange::field)
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The most disruptive meaning among the changes other than {@code excluded}. */
+  public SpecChange meaningWithout(SpecChange excluded) {
+    return changes.stream()
+        .map(FieldChange::meaning)
+        .filter(m -> m != excluded)
+        .max(Comparator.naturalOrder())
+        .orElse(SpecChange.NONE);
+  }
+
+  /** The mapped field paths, e.g. {@code scaling.targets}. */
+  static List<String> mappedFields() {
+    return Arrays.stream(Field.values()).map(f -> f.name).toList();
   }
 
   /** The most disruptive meaning among the changes. */

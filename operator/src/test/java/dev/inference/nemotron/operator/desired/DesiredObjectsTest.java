@@ -8,6 +8,7 @@ import dev.inference.nemotron.api.v1alpha1.ModelSize;
 import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
+import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.operator.SampleFleets;
 import dev.inference.nemotron.operator.sizing.ModelSizing;
@@ -193,7 +194,20 @@ class DesiredObjectsTest {
 
   /** Changes of one spec field each, named by the field. */
   enum Edit {
-    REPLICAS(r -> r.getSpec().setReplicas(3)),
+    EXTERNAL_REPLICAS(
+        r -> {
+          ScalingSpec scaling = new ScalingSpec();
+          scaling.setActuator(ScalingActuator.EXTERNAL);
+          r.getSpec().setScaling(scaling);
+          r.getSpec().setReplicas(3);
+        }),
+    SCALING_TARGETS(
+        r -> {
+          ScalingSpec scaling = new ScalingSpec();
+          scaling.getTargets().setP95LatencyMs(900);
+          r.getSpec().setScaling(scaling);
+        }),
+    CACHE_SIZE(r -> r.getSpec().getModel().getCache().getPvc().setSize(new Quantity("80Gi"))),
     SCALING(
         r -> {
           ScalingSpec scaling = new ScalingSpec();
@@ -232,7 +246,7 @@ class DesiredObjectsTest {
     var templateAfter = DesiredDeployment.of(fleet(after)).getSpec().getTemplate();
 
     assertThat(meaning).isNotEqualTo(SpecChange.NONE);
-    if (meaning == SpecChange.SCALE) {
+    if (meaning.compareTo(SpecChange.RELOAD_CONFIGURATION) < 0) {
       assertThat(templateAfter).isEqualTo(templateBefore);
     } else {
       assertThat(templateAfter).isNotEqualTo(templateBefore);

@@ -7,6 +7,9 @@ import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.operator.SampleFleets;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The weight cache claim's access mode: the spec's, else one the fleet's scaling needs. */
@@ -51,5 +54,52 @@ class DesiredWeightCacheTest {
 
     assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
     assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
+  }
+
+  /** The claim as the API server holds it after creation: class defaulted, access mode kept. */
+  private static PersistentVolumeClaim existing(String storageClass, String mode, String size) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName("chat-8b-weights")
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes(mode)
+        .withStorageClassName(storageClass)
+        .withNewResources()
+        .addToRequests("storage", new Quantity(size))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  @Test
+  void anExistingClaimGrowsToALargerSpecSizeButKeepsItsClassAndAccessMode() {
+    NemotronDiffusionDeployment resource = withMaxReplicas(3);
+    resource.getSpec().getModel().getCache().getPvc().setSize(new Quantity("80Gi"));
+    resource.getSpec().getModel().getCache().getPvc().setStorageClassName("other");
+
+    PersistentVolumeClaim claim =
+        DesiredWeightCache.of(
+            DesiredObjectsTest.fleet(resource),
+            Optional.of(existing("fast", "ReadWriteOnce", "40Gi")));
+
+    assertThat(claim.getSpec().getResources().getRequests())
+        .containsEntry("storage", new Quantity("80Gi"));
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+  }
+
+  @Test
+  void anExistingClaimNeverShrinksEvenWhenTheSpecAsksForLessInOtherUnits() {
+    NemotronDiffusionDeployment resource = withMaxReplicas(1);
+    resource.getSpec().getModel().getCache().getPvc().setSize(new Quantity("30G"));
+
+    PersistentVolumeClaim claim =
+        DesiredWeightCache.of(
+            DesiredObjectsTest.fleet(resource),
+            Optional.of(existing("fast", "ReadWriteOnce", "40Gi")));
+
+    assertThat(claim.getSpec().getResources().getRequests())
+        .containsEntry("storage", new Quantity("40Gi"));
   }
 }
