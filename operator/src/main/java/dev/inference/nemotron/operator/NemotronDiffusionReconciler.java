@@ -36,6 +36,7 @@ import dev.inference.nemotron.operator.status.FleetObservation.Rejection;
 import dev.inference.nemotron.operator.status.ReconcileFailure;
 import dev.inference.nemotron.operator.status.StatusAggregator;
 import dev.inference.nemotron.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -212,6 +213,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
             Optional.ofNullable(sizing),
             context.getSecondaryResource(Deployment.class),
             Optional.empty(),
+            Optional.empty(),
             false,
             false,
             isBuiltin(resource.getSpec()),
@@ -249,6 +251,9 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
         Optional.of(fleet.sizing()),
         context.getSecondaryResource(Deployment.class),
         fetchJob,
+        fleet.hasWeightCache()
+            ? context.getSecondaryResource(PersistentVolumeClaim.class)
+            : Optional.empty(),
         fleet.hasWeightCache(),
         !fleet.source().needsDownload(),
         isBuiltin(fleet.spec()),

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.operator.status;
 
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param sizing the memory bill, when the spec was complete enough to size
  * @param deployment the fleet's Deployment as the API server has it
  * @param fetchJob the download Job of the current source, where a weight cache is configured
+ * @param weightCache the weight cache claim as the API server has it, where one is configured
  * @param cacheConfigured whether the spec has a weight cache
  * @param readInPlace whether the source is read in place (pvc:// or file://)
  * @param builtinActuator whether the builtin autoscaler owns the replica count
@@ -23,6 +25,7 @@ public record FleetObservation(
     Optional<MemoryEstimate> sizing,
     Optional<Deployment> deployment,
     Optional<Job> fetchJob,
+    Optional<PersistentVolumeClaim> weightCache,
     boolean cacheConfigured,
     boolean readInPlace,
     boolean builtinActuator,

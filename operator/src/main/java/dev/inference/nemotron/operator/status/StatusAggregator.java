@@ -10,6 +10,7 @@ import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
 import dev.inference.nemotron.api.v1alpha1.Sizing;
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.Objects;
@@ -66,6 +67,9 @@ public final class StatusAggregator {
     after.setLastScale(before.getLastScale());
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
   }
+
+  /** Reason of ModelCached while the weight cache claim is not bound. */
+  public static final String CACHE_PENDING = "CachePending";
 
   /** Reason of ModelCached when the download Job failed. */
   public static final String DOWNLOAD_FAILED = "DownloadFailed";
@@ -216,6 +220,9 @@ public final class StatusAggregator {
           "CacheNotConfigured",
           "every replica downloads the weights when it starts: set spec.model.cache.pvc to"
               + " download them once");
+    } else if (seen.weightCache().filter(StatusAggregator::pending).isPresent()
+        && !downloaded(seen)) {
+      conditions.set(MODEL_CACHED, false, CACHE_PENDING, pendingMessage(seen.weightCache().get()));
     } else if (seen.fetchJob().isEmpty()) {
       conditions.set(MODEL_CACHED, false, "DownloadPending", "the download Job is being created");
     } else {
@@ -246,6 +253,41 @@ public final class StatusAggregator {
             "Job %s is downloading the weights".formatted(job.getMetadata().getName()));
       }
     }
+  }
+
+  private static boolean pending(PersistentVolumeClaim claim) {
+    return claim.getStatus() != null && "Pending".equals(claim.getStatus().getPhase());
+  }
+
+  private static boolean downloaded(FleetObservation seen) {
+    return seen.fetchJob()
+            .map(
+                j ->
+                    j.getStatus() == null
+                        ? 0
+                        : Objects.requireNonNullElse(j.getStatus().getSucceeded(), 0))
+            .orElse(0)
+        > 0;
+  }
+
+  // a class binding on first consumer is Pending until the download pod is scheduled, so the
+  // message says both what may be wrong and that a short wait is normal
+  private static String pendingMessage(PersistentVolumeClaim claim) {
+    var spec = claim.getSpec();
+    String storageClass =
+        spec == null || spec.getStorageClassName() == null
+            ? "the default StorageClass"
+            : "StorageClass " + spec.getStorageClassName();
+    String mode =
+        spec == null || spec.getAccessModes() == null || spec.getAccessModes().isEmpty()
+            ? "its access mode"
+            : spec.getAccessModes().getFirst();
+    return ("claim %s is Pending: %s must provision volumes with access mode %s (set"
+            + " spec.model.cache.pvc.accessMode or storageClassName to one that does; kubectl"
+            + " describe pvc %s says why). A class binding on first consumer stays Pending until the"
+            + " download pod is scheduled.")
+        .formatted(
+            claim.getMetadata().getName(), storageClass, mode, claim.getMetadata().getName());
   }
 
   private static void scalingActive(ConditionSet conditions, FleetObservation seen, int desired) {

@@ -65,6 +65,7 @@ class StatusAggregatorTest {
             Optional.empty(),
             Optional.ofNullable(deployment),
             Optional.empty(),
+            Optional.empty(),
             false,
             false,
             true,
