@@ -26,11 +26,7 @@ public final class LinearSpecDecoder implements Decoder {
    * @param blockSize B, at least 2: one round drafts B - 1 tokens
    */
   public LinearSpecDecoder(int blockSize) {
-    if (blockSize < 2) {
-      throw new IllegalArgumentException(
-          "self-speculation block size must be >= 2, got " + blockSize);
-    }
-    this.blockSize = blockSize;
+    this.blockSize = Speculation.checkedBlockSize(blockSize);
   }
 
   @Override

@@ -42,11 +42,7 @@ public final class QuadraticSpecDecoder implements Decoder {
    * @param blockSize B, at least 2: one round verifies B - 1 drafts
    */
   public QuadraticSpecDecoder(int blockSize) {
-    if (blockSize < 2) {
-      throw new IllegalArgumentException(
-          "self-speculation block size must be >= 2, got " + blockSize);
-    }
-    this.blockSize = blockSize;
+    this.blockSize = Speculation.checkedBlockSize(blockSize);
   }
 
   @Override

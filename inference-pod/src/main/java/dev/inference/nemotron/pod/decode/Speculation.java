@@ -13,6 +13,15 @@ final class Speculation {
   private int drafted;
   private int accepted;
 
+  /** B for either mode: at least 2, since one round verifies B - 1 drafts. */
+  static int checkedBlockSize(int blockSize) {
+    if (blockSize < 2) {
+      throw new IllegalArgumentException(
+          "self-speculation block size must be >= 2, got " + blockSize);
+    }
+    return blockSize;
+  }
+
   /**
    * Accepts the longest prefix of drafts that match the verifier, plus the verifier's bonus token;
    * emits those tokens (stopping early at a stop token, stop string or the budget); crops the cache
