@@ -3,6 +3,7 @@ package dev.inference.nemotron.pod.decode;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.Logits;
 
 /**
  * Autoregressive decoding (MODEL.md §6.1): the prefill's last row gives the first token, then one
@@ -22,15 +23,39 @@ public final class AutoregressiveDecoder implements Decoder {
   }
 
   @Override
-  public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
-    Generation g = new Generation(this, model, cache, request);
-    int next = g.prefill();
-    while (!g.emission.emit(next)) {
-      int position = cache.length() + 1; // of the token after the one written now
-      float[] logits =
-          g.forward(Chunk.causalWrite(new int[] {next}, cache.length(), new int[] {0})).row(0);
-      next = g.pick(logits, position);
+  public DecodingTask start(ForwardPass model, KvCache cache, DecodeRequest request) {
+    return new Task(model, cache, request);
+  }
+
+  private final class Task extends Generation {
+    private int next;
+
+    Task(ForwardPass model, KvCache cache, DecodeRequest request) {
+      super(AutoregressiveDecoder.this, model, cache, request);
     }
-    return g.result(mode(), g.emission.count() - 1);
+
+    @Override
+    public DecodingMode mode() {
+      return DecodingMode.AUTOREGRESSIVE;
+    }
+
+    @Override
+    Chunk plan() {
+      return inPrefill()
+          ? prefillChunk()
+          : Chunk.causalWrite(new int[] {next}, cache.length(), new int[] {0});
+    }
+
+    @Override
+    void absorb(Chunk chunk, Logits logits) {
+      // After the write, the cache's length is the position the last row predicts.
+      next = pick(logits.row(chunk.length() - 1), cache.length());
+      emission.emit(next);
+    }
+
+    @Override
+    public DecodeResult result() {
+      return plainResult(Math.max(0, emission.count() - 1));
+    }
   }
 }

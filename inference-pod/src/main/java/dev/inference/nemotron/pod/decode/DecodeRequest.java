@@ -10,9 +10,17 @@ import java.util.Objects;
  * @param sampling token choice and stop conditions
  * @param detokenizer needed only when {@code sampling.stopStrings()} is not empty
  * @param listener called for every emitted token, in order
+ * @param prefillChunk most prompt rows per prefill forward: a longer prompt is written in chunks
+ *     (CAUSAL + WRITE, no logits) before the last one, so that one long prompt does not stall the
+ *     other sequences of a batch; the chunks together count as the one prefill forward of MODEL.md
+ *     §6, so TPF does not depend on this setting
  */
 public record DecodeRequest(
-    int[] prompt, SamplingParams sampling, Detokenizer detokenizer, TokenListener listener) {
+    int[] prompt,
+    SamplingParams sampling,
+    Detokenizer detokenizer,
+    TokenListener listener,
+    int prefillChunk) {
 
   public DecodeRequest {
     Objects.requireNonNull(prompt, "prompt");
@@ -24,7 +32,16 @@ public record DecodeRequest(
     if (!sampling.stopStrings().isEmpty() && detokenizer == null) {
       throw new IllegalArgumentException("stop strings need a detokenizer to be recognised");
     }
+    if (prefillChunk < 1) {
+      throw new IllegalArgumentException("prefill chunk must be >= 1 rows, got " + prefillChunk);
+    }
     prompt = prompt.clone();
+  }
+
+  /** A request whose prompt is prefilled in one forward. */
+  public DecodeRequest(
+      int[] prompt, SamplingParams sampling, Detokenizer detokenizer, TokenListener listener) {
+    this(prompt, sampling, detokenizer, listener, Integer.MAX_VALUE);
   }
 
   /** A request without stop strings or listener. */

@@ -15,15 +15,24 @@ import java.util.stream.IntStream;
  *
  * <p>The prefill's last row gives the seed, the first token of the first block {@code [seed, M,
  * ..., M]}. Each denoising step is one BIDIRECTIONAL + READ_ONLY forward over the block: every
- * masked slot gets a candidate ({@code pick}) and a confidence (softmax of the raw logits at the
- * candidate); the most confident masked slot (ties to the lowest slot) is revealed, plus every
- * masked slot whose confidence reaches the threshold. Denoising ends when no mask is left, or right
- * after a step that leaves a stop token in the block with no mask before it. As in the §6.2 loop,
- * that check follows a step: a block whose seed is already a stop token still costs one step (its
- * output, the stop token alone, is unaffected). The block is emitted up to the first stop token or
- * the budget; if generation goes on, one CAUSAL + WRITE forward commits the whole block and its
- * last row seeds the next block. The last block is never committed, so it is not in the cache
- * afterwards.
+ * masked slot that can still be emitted gets a candidate ({@code pick}) and a confidence (softmax
+ * of the raw logits at the candidate); the most confident of them (ties to the lowest slot) is
+ * revealed, plus every one whose confidence reaches the threshold. Denoising ends when no such slot
+ * is masked, or once a stop token sits in the block with no mask before it (checked before every
+ * step, so a block whose seed is a stop token costs no step). The block is emitted up to the first
+ * stop token or the budget; if generation goes on, one CAUSAL + WRITE forward commits the whole
+ * block and its last row seeds the next block. The last block is never committed, so it is not in
+ * the cache afterwards.
+ *
+ * <p>The token budget bounds the work, not only the output: slots at or past the budget are never
+ * emitted, so they are neither candidates nor asked for logits, and they stay masked. Two tokens
+ * thus cost the prefill and at most one step (TPF, the autoscaling signal, stays honest); a block
+ * wholly inside the budget decodes exactly as MODEL.md §6.2 describes.
+ *
+ * <p>At temperature T &gt; 0 a slot's candidate at denoising step s (1, 2, ... within its block) is
+ * drawn with {@link TokenPicker#pick(float[], int, int)}: fresh noise per step, so a slot left
+ * masked is not redrawn with the noise that lost before. The seed (prefill and commit rows) uses
+ * the position's ordinary draw, as AR decoding would.
  */
 public final class DiffusionDecoder implements Decoder {
   private final int blockSize;
@@ -55,60 +64,63 @@ public final class DiffusionDecoder implements Decoder {
   }
 
   @Override
-  public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
-    Generation g = new Generation(this, model, cache, request);
-    int seed = g.prefill();
-    List<Integer> steps = new ArrayList<>();
-    int cached = 0;
-    while (true) {
-      int start = cache.length();
-      int[] block = new int[blockSize];
-      Arrays.fill(block, g.mask);
-      block[0] = seed;
-      steps.add(denoise(g, block, start));
-      for (int token : block) {
-        if (g.emission.emit(token)) {
-          return new DecodeResult(
-              mode(),
-              g.emission.ids(),
-              g.forwards(),
-              g.emission.stopReason(),
-              cached,
-              0,
-              0,
-              0,
-              steps);
-        }
-      }
-      Logits committed = g.forward(Chunk.causalWrite(block, start, Chunk.lastRow(blockSize)));
-      cached += blockSize;
-      seed = g.pick(committed.row(blockSize - 1), start + blockSize);
-    }
+  public DecodingTask start(ForwardPass model, KvCache cache, DecodeRequest request) {
+    return new Task(model, cache, request);
   }
 
-  /** Reveals the block's masked slots in place; returns the number of denoising forwards. */
-  private int denoise(Generation g, int[] block, int start) {
-    int steps = 0;
-    int[] masked = maskedSlots(g, block);
-    while (masked.length > 0) {
-      // Logits only for the masked slots: a row's logits depend on nothing but its own hidden
-      // state.
-      Logits logits =
-          g.forward(
-              new Chunk(
-                  block,
-                  Generation.positions(start, block.length),
-                  AttentionMask.BIDIRECTIONAL,
-                  new int[0],
-                  masked,
-                  new int[0]));
-      steps++;
+  private final class Task extends Generation {
+    private final List<Integer> steps = new ArrayList<>();
+    private int[] block;
+    private int blockStart;
+    private int blockSteps;
+    private boolean committing;
+    private int cached;
+
+    Task(ForwardPass model, KvCache cache, DecodeRequest request) {
+      super(DiffusionDecoder.this, model, cache, request);
+    }
+
+    @Override
+    public DecodingMode mode() {
+      return DecodingMode.DIFFUSION;
+    }
+
+    @Override
+    Chunk plan() {
+      if (inPrefill()) {
+        return prefillChunk();
+      }
+      if (committing) {
+        return Chunk.causalWrite(block, blockStart, Chunk.lastRow(blockSize));
+      }
+      // Logits only for the candidate slots: a row's logits depend on nothing but its own state.
+      return new Chunk(
+          block,
+          positions(blockStart, blockSize),
+          AttentionMask.BIDIRECTIONAL,
+          new int[0],
+          candidates(),
+          new int[0]);
+    }
+
+    @Override
+    void absorb(Chunk chunk, Logits logits) {
+      if (inPrefill() || committing) {
+        if (committing) {
+          cached += blockSize;
+        }
+        // After the write the cache's length is the seed's position.
+        startBlock(pick(logits.row(chunk.length() - 1), cache.length()));
+        return;
+      }
+      blockSteps++;
+      int[] masked = chunk.logitRows();
       int[] candidate = new int[masked.length];
       double[] confidence = new double[masked.length];
       int best = 0;
       for (int k = 0; k < masked.length; k++) {
         float[] row = logits.row(masked[k]);
-        candidate[k] = g.pick(row, start + masked[k]);
+        candidate[k] = picker.pick(row, blockStart + masked[k], blockSteps);
         confidence[k] = TokenPicker.confidence(row, candidate[k]);
         if (confidence[k] > confidence[best]) {
           best = k;
@@ -119,28 +131,61 @@ public final class DiffusionDecoder implements Decoder {
           block[masked[k]] = candidate[k];
         }
       }
-      if (stopTokenWithoutMaskBefore(g, block)) {
-        break;
-      }
-      masked = maskedSlots(g, block);
-    }
-    return steps;
-  }
-
-  /** Whether the block holds a stop token with no mask before it: the rest is never emitted. */
-  private static boolean stopTokenWithoutMaskBefore(Generation g, int[] block) {
-    for (int token : block) {
-      if (token == g.mask) {
-        return false;
-      }
-      if (g.emission.isStopToken(token)) {
-        return true;
+      if (denoised()) {
+        finishBlock();
       }
     }
-    return false;
-  }
 
-  private static int[] maskedSlots(Generation g, int[] block) {
-    return IntStream.range(0, block.length).filter(i -> block[i] == g.mask).toArray();
+    private void startBlock(int seed) {
+      block = new int[blockSize];
+      Arrays.fill(block, mask);
+      block[0] = seed;
+      blockStart = cache.length();
+      blockSteps = 0;
+      committing = false;
+      if (denoised()) {
+        finishBlock();
+      }
+    }
+
+    /** Emits the block; either generation ends or the block is committed next. */
+    private void finishBlock() {
+      steps.add(blockSteps);
+      for (int token : block) {
+        if (emission.emit(token)) {
+          return;
+        }
+      }
+      committing = true;
+    }
+
+    /** Masked slots that can still be emitted: inside the block and inside the token budget. */
+    private int[] candidates() {
+      int budget = Math.min(blockSize, emission.remaining());
+      return IntStream.range(0, budget).filter(i -> block[i] == mask).toArray();
+    }
+
+    private boolean denoised() {
+      return candidates().length == 0 || stopTokenWithoutMaskBefore();
+    }
+
+    /** Whether the block holds a stop token with no mask before it: the rest is never emitted. */
+    private boolean stopTokenWithoutMaskBefore() {
+      for (int token : block) {
+        if (token == mask) {
+          return false;
+        }
+        if (emission.isStopToken(token)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public DecodeResult result() {
+      return new DecodeResult(
+          mode(), emission.ids(), forwards(), emission.stopReason(), cached, 0, 0, 0, steps);
+    }
   }
 }

@@ -61,6 +61,11 @@ final class Emission {
     return count;
   }
 
+  /** Tokens the budget still allows. */
+  int remaining() {
+    return Math.max(0, params.maxTokens() - count);
+  }
+
   int[] ids() {
     return Arrays.copyOf(ids, count);
   }

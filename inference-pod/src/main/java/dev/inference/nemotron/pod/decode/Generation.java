@@ -4,21 +4,31 @@ import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.Logits;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * One request in flight, shared by the decoders: the model and cache it runs on, its token picker,
- * what it emitted, and the count of every forward pass it made (the single place forwards are
- * counted, so no mode can forget one).
+ * The state every mode's {@link DecodingTask} shares: the cache, the token picker, what was
+ * emitted, the prompt still to prefill, and the count of every forward pass (the single place
+ * forwards are counted, so no mode can forget one).
+ *
+ * <p>A long prompt is written in chunks of at most {@link DecodeRequest#prefillChunk} rows first
+ * (CAUSAL + WRITE, no logits): this class runs those by itself. The mode sees only the final
+ * prefill chunk, over {@link #promptRest()}, and every step after it.
  */
-final class Generation {
+abstract class Generation implements DecodingTask {
   final ForwardPass model;
   final KvCache cache;
   final TokenPicker picker;
   final Emission emission;
   final int[] prompt;
   final int mask;
+  private final int prefillChunk;
+  private int prefilled; // prompt rows written by early prefill chunks
+  private boolean prefillDone;
   private int forwards;
+  private Chunk pending;
+  private boolean pendingIsEarly;
 
   Generation(Decoder decoder, ForwardPass model, KvCache cache, DecodeRequest request) {
     this.model = model;
@@ -27,6 +37,7 @@ final class Generation {
     this.mask = model.maskTokenId();
     this.picker = new TokenPicker(request.sampling(), mask);
     this.emission = new Emission(request);
+    this.prefillChunk = request.prefillChunk();
     for (int i = 0; i < prompt.length; i++) {
       if (prompt[i] < 0 || prompt[i] >= model.vocabularySize()) {
         throw new IllegalArgumentException(
@@ -54,25 +65,83 @@ final class Generation {
     }
   }
 
-  /** Runs one forward pass and counts it. */
-  Logits forward(Chunk chunk) {
-    forwards++;
-    return model.forward(cache, chunk);
+  /** The mode's next chunk; {@link #inPrefill()} tells whether it is the final prefill chunk. */
+  abstract Chunk plan();
+
+  /** The mode's reaction to the logits of the chunk {@link #plan} returned. */
+  abstract void absorb(Chunk chunk, Logits logits);
+
+  @Override
+  public final KvCache cache() {
+    return cache;
   }
 
-  /**
-   * The prefill (CAUSAL + WRITE over the prompt, 1 forward): returns the pick of its last row, the
-   * token for the position after the prompt.
-   */
-  int prefill() {
-    int p = prompt.length;
-    int position = cache.length() + p;
-    return pick(
-        forward(Chunk.causalWrite(prompt, cache.length(), Chunk.lastRow(p))).row(p - 1), position);
+  @Override
+  public final Chunk nextChunk() {
+    if (done()) {
+      throw new IllegalStateException("the " + mode().cliName() + " request is done");
+    }
+    if (pending == null) {
+      int rest = prompt.length - prefilled;
+      pendingIsEarly = !prefillDone && rest > prefillChunk;
+      pending =
+          pendingIsEarly
+              ? Chunk.causalWrite(
+                  Arrays.copyOfRange(prompt, prefilled, prefilled + prefillChunk),
+                  cache.length(),
+                  new int[0])
+              : plan();
+    }
+    return pending;
+  }
+
+  @Override
+  public final void accept(Logits logits) {
+    if (pending == null) {
+      throw new IllegalStateException("accept() without a chunk from nextChunk()");
+    }
+    Chunk chunk = pending;
+    pending = null;
+    if (pendingIsEarly) {
+      prefilled += chunk.length();
+      return;
+    }
+    forwards++;
+    boolean wasPrefill = !prefillDone;
+    absorb(chunk, logits);
+    if (wasPrefill) {
+      prefillDone = true;
+    }
+  }
+
+  @Override
+  public boolean done() {
+    return emission.done();
+  }
+
+  @Override
+  public int emittedTokens() {
+    return emission.count();
+  }
+
+  /** Whether the next {@link #plan} / {@link #absorb} is the final prefill chunk. */
+  final boolean inPrefill() {
+    return !prefillDone;
+  }
+
+  /** The prompt rows the final prefill chunk writes (all of them without chunked prefill). */
+  final int[] promptRest() {
+    return Arrays.copyOfRange(prompt, prefilled, prompt.length);
+  }
+
+  /** The final prefill chunk of AR, diffusion and LinearSpec: CAUSAL + WRITE, last row's logits. */
+  final Chunk prefillChunk() {
+    int[] rest = promptRest();
+    return Chunk.causalWrite(rest, cache.length(), Chunk.lastRow(rest.length));
   }
 
   /** The token for absolute position {@code position}. */
-  int pick(float[] logits, int position) {
+  final int pick(float[] logits, int position) {
     return picker.pick(logits, position);
   }
 
@@ -85,13 +154,13 @@ final class Generation {
     return positions;
   }
 
-  int forwards() {
+  final int forwards() {
     return forwards;
   }
 
   /** The result of a mode without rounds or diffusion blocks. */
-  DecodeResult result(DecodingMode mode, int cachedTokens) {
+  final DecodeResult plainResult(int cachedTokens) {
     return new DecodeResult(
-        mode, emission.ids(), forwards, emission.stopReason(), cachedTokens, 0, 0, 0, List.of());
+        mode(), emission.ids(), forwards, emission.stopReason(), cachedTokens, 0, 0, 0, List.of());
   }
 }

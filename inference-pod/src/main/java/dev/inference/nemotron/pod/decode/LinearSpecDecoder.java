@@ -40,41 +40,74 @@ public final class LinearSpecDecoder implements Decoder {
   }
 
   @Override
-  public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
-    Generation g = new Generation(this, model, cache, request);
-    Speculation speculation = new Speculation();
-    int next = g.prefill();
-    if (g.emission.emit(next)) {
-      return speculation.result(mode(), g);
+  public DecodingTask start(ForwardPass model, KvCache cache, DecodeRequest request) {
+    return new Task(model, cache, request);
+  }
+
+  private final class Task extends Generation {
+    private final Speculation speculation = new Speculation();
+    private final int[] draftRows = Arrays.copyOfRange(Chunk.allRows(blockSize), 1, blockSize);
+    private int next;
+    private int[] block;
+    private int start;
+    private boolean verifying;
+
+    Task(ForwardPass model, KvCache cache, DecodeRequest request) {
+      super(LinearSpecDecoder.this, model, cache, request);
     }
-    int[] rest = Arrays.copyOfRange(Chunk.allRows(blockSize), 1, blockSize);
-    while (true) {
-      int start = cache.length();
-      int[] block = new int[blockSize];
-      Arrays.fill(block, g.mask);
-      block[0] = next;
-      Logits drafts =
-          g.forward(
-              new Chunk(
-                  block,
-                  Generation.positions(start, blockSize),
-                  AttentionMask.BIDIRECTIONAL,
-                  new int[0],
-                  rest,
-                  Chunk.allRows(blockSize)));
-      for (int i = 1; i < blockSize; i++) {
-        block[i] = g.pick(drafts.row(i), start + i);
+
+    @Override
+    public DecodingMode mode() {
+      return DecodingMode.LINEAR_SPEC;
+    }
+
+    @Override
+    Chunk plan() {
+      if (inPrefill()) {
+        return prefillChunk();
       }
-      Logits verify = g.forward(Chunk.causalWrite(block, start, Chunk.allRows(blockSize)));
+      if (verifying) {
+        return Chunk.causalWrite(block, start, Chunk.allRows(blockSize));
+      }
+      start = cache.length();
+      block = new int[blockSize];
+      Arrays.fill(block, mask);
+      block[0] = next;
+      return new Chunk(
+          block,
+          positions(start, blockSize),
+          AttentionMask.BIDIRECTIONAL,
+          new int[0],
+          draftRows,
+          Chunk.allRows(blockSize));
+    }
+
+    @Override
+    void absorb(Chunk chunk, Logits logits) {
+      if (inPrefill()) {
+        next = pick(logits.row(chunk.length() - 1), cache.length());
+        emission.emit(next);
+        return;
+      }
+      if (!verifying) {
+        for (int i = 1; i < blockSize; i++) {
+          block[i] = pick(logits.row(i), start + i);
+        }
+        verifying = true;
+        return;
+      }
+      verifying = false;
       int[] verified = new int[blockSize];
       for (int i = 0; i < blockSize; i++) {
-        verified[i] = g.pick(verify.row(i), start + i + 1);
+        verified[i] = pick(logits.row(i), start + i + 1);
       }
-      int acc = speculation.settle(g, start, block, verified);
-      if (g.emission.done()) {
-        return speculation.result(mode(), g);
-      }
+      int acc = speculation.settle(this, start, block, verified);
       next = verified[acc - 1];
+    }
+
+    @Override
+    public DecodeResult result() {
+      return speculation.result(mode(), this);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.Logits;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.stream.IntStream;
 
 /**
  * Quadratic self-speculation (MODEL.md §6.4): one forward per round verifies the current draft and
@@ -56,39 +57,70 @@ public final class QuadraticSpecDecoder implements Decoder {
   }
 
   @Override
-  public DecodeResult decode(ForwardPass model, KvCache cache, DecodeRequest request) {
-    Generation g = new Generation(this, model, cache, request);
-    Speculation speculation = new Speculation();
-    int b = blockSize;
-    int p = g.prompt.length;
-    int nextPosition = cache.length() + p;
-    Logits prefill = g.forward(prefillChunk(g, cache.length()));
-    int[] draft = new int[b];
-    draft[0] = g.pick(prefill.row(p - 1), nextPosition);
-    if (g.emission.emit(draft[0])) {
-      return speculation.result(mode(), g);
+  public DecodingTask start(ForwardPass model, KvCache cache, DecodeRequest request) {
+    return new Task(model, cache, request);
+  }
+
+  private final class Task extends Generation {
+    private final Speculation speculation = new Speculation();
+    private int[] draft;
+    private int start;
+
+    Task(ForwardPass model, KvCache cache, DecodeRequest request) {
+      super(QuadraticSpecDecoder.this, model, cache, request);
     }
-    for (int i = 1; i < b; i++) {
-      draft[i] = g.pick(prefill.row(p + i), nextPosition + i);
+
+    @Override
+    public DecodingMode mode() {
+      return DecodingMode.QUADRATIC_SPEC;
     }
-    while (true) {
-      int start = cache.length();
-      Logits round = g.forward(roundChunk(g, draft, start));
+
+    @Override
+    Chunk plan() {
+      start = cache.length();
+      return inPrefill()
+          ? quadraticPrefill(promptRest(), start, mask)
+          : roundChunk(draft, start, mask);
+    }
+
+    @Override
+    void absorb(Chunk chunk, Logits logits) {
+      int b = blockSize;
+      if (inPrefill()) {
+        int p = chunk.length() - b;
+        int nextPosition = start + p;
+        draft = new int[b];
+        draft[0] = pick(logits.row(p - 1), nextPosition);
+        if (emission.emit(draft[0])) {
+          return;
+        }
+        for (int i = 1; i < b; i++) {
+          draft[i] = pick(logits.row(p + i), nextPosition + i);
+        }
+        return;
+      }
       int[] verified = new int[b];
       for (int j = 0; j < b; j++) {
-        verified[j] = g.pick(round.row(chainRow(j)), start + j + 1);
+        verified[j] = pick(logits.row(chainRow(j)), start + j + 1);
       }
-      int acc = speculation.settle(g, start, draft, verified);
-      if (g.emission.done()) {
-        return speculation.result(mode(), g);
+      int acc = speculation.settle(this, start, draft, verified);
+      if (emission.done()) {
+        return;
       }
-      int j = acc - 1;
+      // Only now is it known which sub-block drafts the next block: its logits alone are computed.
+      int from = chainRow(acc - 1);
+      logits.prepare(IntStream.rangeClosed(from + 2, from + b).toArray());
       int[] nextDraft = new int[b];
-      nextDraft[0] = verified[j];
+      nextDraft[0] = verified[acc - 1];
       for (int i = 1; i < b; i++) {
-        nextDraft[i] = g.pick(round.row(chainRow(j) + i + 1), start + acc + i);
+        nextDraft[i] = pick(logits.row(from + i + 1), start + acc + i);
       }
       draft = nextDraft;
+    }
+
+    @Override
+    public DecodeResult result() {
+      return speculation.result(mode(), this);
     }
   }
 
@@ -96,11 +128,11 @@ public final class QuadraticSpecDecoder implements Decoder {
    * {@code [prompt, M x B]}: the prompt CAUSAL and written, the masks drafting after it with the
    * adapter.
    */
-  private Chunk prefillChunk(Generation g, int start) {
-    int p = g.prompt.length;
+  private Chunk quadraticPrefill(int[] prompt, int start, int mask) {
+    int p = prompt.length;
     int n = p + blockSize;
-    int[] tokens = Arrays.copyOf(g.prompt, n);
-    Arrays.fill(tokens, p, n, g.mask);
+    int[] tokens = Arrays.copyOf(prompt, n);
+    Arrays.fill(tokens, p, n, mask);
     BitSet[] visible = new BitSet[n];
     for (int i = 0; i < n; i++) {
       visible[i] = new BitSet(n);
@@ -123,9 +155,10 @@ public final class QuadraticSpecDecoder implements Decoder {
 
   /**
    * The B sub-blocks {@code [draft[j], M x B]} of one round; only the chain is written, only the
-   * masks have the adapter.
+   * masks have the adapter. Logits: the chain rows (verify) now; the masks that can become the next
+   * draft (offsets 2..B of each sub-block) late, for the one sub-block the acceptance picks.
    */
-  private Chunk roundChunk(Generation g, int[] draft, int start) {
+  private Chunk roundChunk(int[] draft, int start, int mask) {
     int b = blockSize;
     int n = b * (b + 1);
     int[] tokens = new int[n];
@@ -133,9 +166,8 @@ public final class QuadraticSpecDecoder implements Decoder {
     BitSet[] visible = new BitSet[n];
     int[] chain = new int[b];
     int[] maskRows = new int[b * b];
+    int[] lateRows = new int[b * (b - 1)];
     int m = 0;
-    // Logits: the chain rows (verify) and the masks that can become the next draft (offset 2..B).
-    int[] logitRows = new int[b * b];
     int l = 0;
     for (int j = 0; j < b; j++) {
       int row = chainRow(j);
@@ -147,19 +179,19 @@ public final class QuadraticSpecDecoder implements Decoder {
       tokens[row] = draft[j];
       positions[row] = start + j;
       visible[row] = chainPrefix;
-      logitRows[l++] = row;
       for (int k = 1; k <= b; k++) {
-        tokens[row + k] = g.mask;
+        tokens[row + k] = mask;
         positions[row + k] = start + j + k;
         visible[row + k] = (BitSet) chainPrefix.clone();
         visible[row + k].set(row + 1, row + b + 1);
         maskRows[m++] = row + k;
         if (k >= 2) {
-          logitRows[l++] = row + k;
+          lateRows[l++] = row + k;
         }
       }
     }
-    return new Chunk(tokens, positions, AttentionMask.perRow(visible), chain, logitRows, maskRows);
+    return new Chunk(
+        tokens, positions, AttentionMask.perRow(visible), chain, chain, maskRows, lateRows);
   }
 
   private int chainRow(int j) {

@@ -33,6 +33,23 @@ public final class TokenPicker {
     return params.greedy() ? argmax(logits, maskTokenId) : sample(logits, draw(position));
   }
 
+  /**
+   * The token for {@code position} at diffusion denoising step {@code step} (1, 2, ... within a
+   * block; 0 is {@link #pick(float[], int)}): every step draws fresh noise.
+   */
+  public int pick(float[] logits, int position, int step) {
+    return params.greedy() ? argmax(logits, maskTokenId) : sample(logits, draw(position, step));
+  }
+
+  /**
+   * The uniform draw of {@code position} at denoising step {@code step}; step 0 is {@link
+   * #draw(int)}.
+   */
+  public double draw(int position, int step) {
+    long key = params.seed() ^ ((position + 1L) * GOLDEN_GAMMA);
+    return new SplittableRandom(step == 0 ? key : key ^ (step * 0xD1B54A32D192ED03L)).nextDouble();
+  }
+
   /** The uniform draw in [0, 1) used at {@code position}. */
   public double draw(int position) {
     return new SplittableRandom(params.seed() ^ ((position + 1L) * GOLDEN_GAMMA)).nextDouble();

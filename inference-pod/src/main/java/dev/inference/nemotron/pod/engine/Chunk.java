@@ -28,6 +28,10 @@ import java.util.stream.IntStream;
  * @param adapterRows chunk rows whose o_proj applies the draft LoRA (linear_spec_lora), strictly
  *     increasing; draft rows only, empty for prefill, commit and verify; ignored when the forward
  *     pass has no adapter loaded
+ * @param lateLogitRows chunk rows whose logits may be asked for after the forward ({@link
+ *     Logits#prepare}), strictly increasing, disjoint from {@code logitRows}: the forward keeps
+ *     their final hidden states and runs the LM head only for the rows a decoder then needs
+ *     (QuadraticSpec knows which sub-block it drafts from only after verifying the chain)
  */
 public record Chunk(
     int[] tokens,
@@ -35,7 +39,8 @@ public record Chunk(
     AttentionMask mask,
     int[] writeRows,
     int[] logitRows,
-    int[] adapterRows) {
+    int[] adapterRows,
+    int[] lateLogitRows) {
 
   public Chunk {
     if (tokens.length == 0) {
@@ -48,11 +53,30 @@ public record Chunk(
     requireIncreasingRows("writeRows", writeRows, tokens.length);
     requireIncreasingRows("logitRows", logitRows, tokens.length);
     requireIncreasingRows("adapterRows", adapterRows, tokens.length);
+    requireIncreasingRows("lateLogitRows", lateLogitRows, tokens.length);
+    for (int row : lateLogitRows) {
+      if (Arrays.binarySearch(logitRows, row) >= 0) {
+        throw new IllegalArgumentException(
+            "row " + row + " is in both logitRows and lateLogitRows: name it in one of them");
+      }
+    }
     tokens = tokens.clone();
     positions = positions.clone();
     writeRows = writeRows.clone();
     logitRows = logitRows.clone();
     adapterRows = adapterRows.clone();
+    lateLogitRows = lateLogitRows.clone();
+  }
+
+  /** A chunk without late logit rows. */
+  public Chunk(
+      int[] tokens,
+      int[] positions,
+      AttentionMask mask,
+      int[] writeRows,
+      int[] logitRows,
+      int[] adapterRows) {
+    this(tokens, positions, mask, writeRows, logitRows, adapterRows, new int[0]);
   }
 
   /** CAUSAL + WRITE from {@code cacheLength}; logits for the given rows; no adapter. */

@@ -12,6 +12,12 @@ public interface KvCache {
   /** Most positions this cache can hold. */
   int capacity();
 
+  /**
+   * Returns the cache's memory to its pool; the cache must not be used afterwards. A no-op for
+   * caches outside a pool.
+   */
+  default void release() {}
+
   /** Drops every position at or after {@code length} (rejected drafts cost nothing). */
   void crop(int length);
 

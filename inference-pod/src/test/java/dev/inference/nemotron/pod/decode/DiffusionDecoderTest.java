@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
+import dev.inference.nemotron.pod.engine.KvCache;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -131,13 +132,37 @@ class DiffusionDecoderTest {
   }
 
   @Test
-  void seedThatIsEosStillTakesOneDenoisingStepAsInTheSpecLoop() {
+  void seedThatIsEosCostsNoDenoisingStep() {
+    // The output of a step would be the stop token alone whatever it revealed: no forward for it.
     ScriptedModel model = new ScriptedModel(1.0, 7).eosAt(PROMPT.length);
     DecodeResult r = run(model, 8, SamplingParams.greedy(20).withStopTokenIds(List.of(3)));
     assertThat(r.ids()).containsExactly(ScriptedModel.EOS);
-    assertThat(r.diffusionStepsPerBlock()).containsExactly(1);
-    assertThat(r.forwards()).isEqualTo(2);
+    assertThat(r.diffusionStepsPerBlock()).containsExactly(0);
+    assertThat(r.forwards()).isEqualTo(1);
     assertThat(r.cachedTokens()).isZero();
+  }
+
+  @Test
+  void theBudgetBoundsTheDenoisingStepsOfTheLastBlock() {
+    // threshold 1: one slot revealed per step. Two tokens = the seed + one revealed slot, so one
+    // step, not the 31 a full block of 32 would take; the slot beyond the budget is never asked.
+    ScriptedModel model = new ScriptedModel(1.0, 8);
+    DiffusionDecoder decoder = new DiffusionDecoder(32, 1.0);
+    KvCache cache = model.newCache(decoder.cacheCapacity(PROMPT.length, 2));
+    DecodeResult r =
+        decoder.decode(model, cache, DecodeRequest.of(PROMPT, SamplingParams.greedy(2)));
+    assertThat(r.ids()).containsExactly(model.truth(PROMPT, 2));
+    assertThat(r.forwards()).isEqualTo(2);
+    assertThat(model.calls.get(1).logitRows()).containsExactly(1);
+  }
+
+  @Test
+  void blocksInsideTheBudgetMatchTheTruncatedOutputOfALargerBudget() {
+    ScriptedModel small = new ScriptedModel(0.6, 9);
+    ScriptedModel large = new ScriptedModel(0.6, 9);
+    DecodeResult eleven = run(small, 8, SamplingParams.greedy(11));
+    DecodeResult forty = run(large, 8, SamplingParams.greedy(40));
+    assertThat(eleven.ids()).containsExactly(Arrays.copyOf(forty.ids(), 11));
   }
 
   @Test

@@ -56,7 +56,21 @@ final class OracleDrafts implements ForwardPass {
       boolean draft = chunk.tokens()[rows[k]] == maskTokenId() && position < sequence.length;
       values[k] = draft ? sharp(position) : real.row(rows[k]);
     }
-    return new Logits(rows, values);
+    int[] late = chunk.lateLogitRows();
+    return new Logits(
+        rows,
+        values,
+        late,
+        asked -> {
+          real.prepare(asked);
+          float[][] out = new float[asked.length][];
+          for (int q = 0; q < asked.length; q++) {
+            int position = chunk.positions()[asked[q]];
+            boolean draft = chunk.tokens()[asked[q]] == maskTokenId() && position < sequence.length;
+            out[q] = draft ? sharp(position) : real.row(asked[q]);
+          }
+          return out;
+        });
   }
 
   private float[] sharp(int position) {

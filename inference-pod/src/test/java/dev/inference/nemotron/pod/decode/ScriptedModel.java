@@ -43,6 +43,9 @@ final class ScriptedModel implements ForwardPass {
   private int draftAlways = -1;
   final List<Chunk> calls = new ArrayList<>();
 
+  /** The late logit rows each forward's decoder asked for, in order. */
+  final List<int[]> lateRequests = new ArrayList<>();
+
   /**
    * @param draftAccuracy probability that a draft is the true token
    * @param salt varies the language and the draft coins
@@ -140,6 +143,12 @@ final class ScriptedModel implements ForwardPass {
     for (int k = 0; k < logitRows.length; k++) {
       out[k] = logits(cache, chunk, logitRows[k]);
     }
+    // Late rows are computed now, against the cache as the forward saw it, and handed out later.
+    int[] lateRows = chunk.lateLogitRows();
+    float[][] late = new float[lateRows.length][];
+    for (int k = 0; k < lateRows.length; k++) {
+      late[k] = logits(cache, chunk, lateRows[k]);
+    }
     int[] writeRows = chunk.writeRows();
     for (int w = 0; w < writeRows.length; w++) {
       int row = writeRows[w];
@@ -161,7 +170,18 @@ final class ScriptedModel implements ForwardPass {
     for (int row : writeRows) {
       cache.append(chunk.tokens()[row]);
     }
-    return new Logits(logitRows, out);
+    return new Logits(
+        logitRows,
+        out,
+        lateRows,
+        rows -> {
+          lateRequests.add(rows.clone());
+          float[][] asked = new float[rows.length][];
+          for (int q = 0; q < rows.length; q++) {
+            asked[q] = late[java.util.Arrays.binarySearch(lateRows, rows[q])];
+          }
+          return asked;
+        });
   }
 
   private float[] logits(Cache cache, Chunk chunk, int row) {

@@ -3,9 +3,11 @@ package dev.inference.nemotron.pod.engine.cpu;
 import java.util.Arrays;
 
 /**
- * Grouped-query attention of a chunk against the cache: each (row, head) attends to every cached
- * position plus the chunk rows its mask allows, with {@code softmax(q k^T / sqrt(headDim))} in fp32
- * after subtracting the maximum score. (row, head) pairs are split across the workers.
+ * Grouped-query attention of a batch's chunks against their caches: each (row, head) attends to
+ * every cached position of its own sequence plus the rows of its own chunk that its mask allows,
+ * with {@code softmax(q k^T / sqrt(headDim))} in fp32 after subtracting the maximum score. (row,
+ * head) pairs of every sequence are split across the workers in one parallel call, so a batch waits
+ * for its workers once per layer, not once per sequence.
  */
 final class Attention {
   private final int heads;
@@ -13,6 +15,19 @@ final class Attention {
   private final int headDim;
   private final Kernels kernels;
   private final WorkerPool pool;
+
+  /**
+   * One sequence's rows in the batch.
+   *
+   * @param rowStart first batch row of the sequence's chunk
+   * @param rows number of chunk rows
+   * @param visible {@code visible[i][j]}: chunk row i sees chunk row j
+   * @param cacheK cached keys, {@code [>= past, kvHeads * headDim]}
+   * @param cacheV cached values, same shape
+   * @param past number of cached positions, all visible
+   */
+  record Segment(
+      int rowStart, int rows, boolean[][] visible, float[] cacheK, float[] cacheV, int past) {}
 
   Attention(int heads, int kvHeads, int headDim, Kernels kernels, WorkerPool pool) {
     this.heads = heads;
@@ -23,37 +38,39 @@ final class Attention {
   }
 
   /**
-   * @param q chunk queries after RoPE, {@code [n, heads * headDim]}
-   * @param k chunk keys after RoPE, {@code [n, kvHeads * headDim]}
-   * @param v chunk values, {@code [n, kvHeads * headDim]}
-   * @param visible {@code visible[i][j]}: chunk row i sees chunk row j
-   * @param cacheK cached keys, {@code [>= past, kvHeads * headDim]}
-   * @param cacheV cached values, same shape
-   * @param past number of cached positions, all visible
+   * @param q batch queries after RoPE, {@code [n, heads * headDim]}
+   * @param k batch keys after RoPE, {@code [n, kvHeads * headDim]}
+   * @param v batch values, {@code [n, kvHeads * headDim]}
+   * @param segments the sequences, covering rows {@code [0, n)} in order
    * @param out attention output, {@code [n, heads * headDim]}, overwritten
    */
-  void apply(
-      float[] q,
-      float[] k,
-      float[] v,
-      int n,
-      boolean[][] visible,
-      float[] cacheK,
-      float[] cacheV,
-      int past,
-      float[] out) {
+  void apply(float[] q, float[] k, float[] v, Segment[] segments, int n, float[] out) {
     int queryWidth = heads * headDim;
     int kvWidth = queryWidth / groupSize;
     float invSqrt = (float) (1.0 / Math.sqrt(headDim));
-    // More parts than workers: causal rows differ in cost, small parts balance them.
+    int[] segmentOfRow = new int[n];
+    int longest = 0;
+    for (int s = 0; s < segments.length; s++) {
+      Segment seg = segments[s];
+      Arrays.fill(segmentOfRow, seg.rowStart(), seg.rowStart() + seg.rows(), s);
+      longest = Math.max(longest, seg.past() + seg.rows());
+    }
+    int scoreLength = longest;
+    // More parts than workers: causal rows and long caches differ in cost, small parts balance.
     pool.forRanges(
         n * heads,
         pool.threads() * 4,
         (from, to) -> {
-          float[] scores = new float[past + n]; // [visible keys]
+          float[] scores = new float[scoreLength]; // [visible keys]
           for (int item = from; item < to; item++) {
             int row = item / heads;
             int head = item % heads;
+            Segment seg = segments[segmentOfRow[row]];
+            boolean[] sees = seg.visible()[row - seg.rowStart()];
+            float[] cacheK = seg.cacheK();
+            float[] cacheV = seg.cacheV();
+            int past = seg.past();
+            int first = seg.rowStart();
             int qOffset = row * queryWidth + head * headDim;
             int kvOffset = (head / groupSize) * headDim;
             int count = 0;
@@ -63,9 +80,10 @@ final class Attention {
               scores[count++] = s;
               max = Math.max(max, s);
             }
-            for (int j = 0; j < n; j++) {
-              if (visible[row][j]) {
-                float s = kernels.dot(q, qOffset, k, j * kvWidth + kvOffset, headDim) * invSqrt;
+            for (int j = 0; j < seg.rows(); j++) {
+              if (sees[j]) {
+                float s =
+                    kernels.dot(q, qOffset, k, (first + j) * kvWidth + kvOffset, headDim) * invSqrt;
                 scores[count++] = s;
                 max = Math.max(max, s);
               }
@@ -82,9 +100,10 @@ final class Attention {
               kernels.axpy(
                   scores[c++] * norm, cacheV, p * kvWidth + kvOffset, out, qOffset, headDim);
             }
-            for (int j = 0; j < n; j++) {
-              if (visible[row][j]) {
-                kernels.axpy(scores[c++] * norm, v, j * kvWidth + kvOffset, out, qOffset, headDim);
+            for (int j = 0; j < seg.rows(); j++) {
+              if (sees[j]) {
+                kernels.axpy(
+                    scores[c++] * norm, v, (first + j) * kvWidth + kvOffset, out, qOffset, headDim);
               }
             }
           }

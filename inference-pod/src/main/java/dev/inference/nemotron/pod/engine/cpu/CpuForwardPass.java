@@ -3,18 +3,23 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.engine.Logits;
+import dev.inference.nemotron.pod.engine.SequenceChunk;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
 import dev.inference.nemotron.pod.model.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The network of MODEL.md §4 on the CPU. Weights stay in their storage format and are decoded row
- * by row inside the matmuls; activations are fp32. Thread-safe for forwards on distinct caches.
+ * by row inside the matmuls; activations are fp32. Thread-safe for forwards on distinct caches;
+ * several sequences' chunks run as one batched forward.
  */
 public final class CpuForwardPass implements ForwardPass {
   private final ModelConfig config;
@@ -103,24 +108,62 @@ public final class CpuForwardPass implements ForwardPass {
   }
 
   @Override
+  public CpuKvCache newCache(int capacity, KvPool pool) {
+    return new CpuKvCache(config.numHiddenLayers(), config.kvWidth(), capacity, pool);
+  }
+
+  @Override
   public Logits forward(KvCache kvCache, Chunk chunk) {
-    CpuKvCache cache = requireOwnCache(kvCache);
-    checkChunk(cache, chunk);
-    int n = chunk.length();
-    int past = cache.length();
+    return forward(List.of(new SequenceChunk(kvCache, chunk))).get(0);
+  }
+
+  /**
+   * The rows of every chunk run as one {@code [N, H]} activation matrix through the projections and
+   * the MLP (each weight read once for all N rows); attention and the cache writes stay per
+   * sequence. A row's result does not depend on the other rows of the batch: every kernel computes
+   * an output row from its own input row in the same order whatever N is.
+   */
+  @Override
+  public List<Logits> forward(List<SequenceChunk> batch) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    ForwardPass.requireDistinctCaches(batch);
+    int s = batch.size();
+    CpuKvCache[] caches = new CpuKvCache[s];
+    int[] rowStart = new int[s + 1];
+    for (int i = 0; i < s; i++) {
+      caches[i] = requireOwnCache(batch.get(i).cache());
+      checkChunk(caches[i], batch.get(i).chunk());
+      rowStart[i + 1] = rowStart[i] + batch.get(i).chunk().length();
+    }
+    int n = rowStart[s];
     int hidden = config.hiddenSize();
     int queryWidth = config.queryWidth();
     int kvWidth = config.kvWidth();
     int inter = config.intermediateSize();
-    boolean[][] visible = new boolean[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        visible[i][j] = chunk.mask().visible(i, j);
+
+    int[] tokens = new int[n];
+    int[] positions = new int[n];
+    List<Integer> adapter = new ArrayList<>();
+    boolean[][][] visible = new boolean[s][][];
+    int[] past = new int[s];
+    for (int i = 0; i < s; i++) {
+      Chunk chunk = batch.get(i).chunk();
+      int m = chunk.length();
+      System.arraycopy(chunk.tokens(), 0, tokens, rowStart[i], m);
+      System.arraycopy(chunk.positions(), 0, positions, rowStart[i], m);
+      if (draft.isPresent()) {
+        for (int r : chunk.adapterRows()) {
+          adapter.add(rowStart[i] + r);
+        }
       }
+      visible[i] = visibility(chunk);
+      past[i] = caches[i].length();
+      caches[i].reserve(past[i] + chunk.writeRows().length);
     }
-    RotaryEmbedding.Angles angles = rope.angles(chunk.positions());
-    int[] adapterRows = draft.isPresent() ? chunk.adapterRows() : new int[0];
-    int[] writes = chunk.writeRows();
+    int[] adapterRows = adapter.stream().mapToInt(Integer::intValue).toArray();
+    RotaryEmbedding.Angles angles = rope.angles(positions);
 
     float[] h = new float[n * hidden]; // [n, H] residual stream
     float[] x = new float[n * hidden]; // [n, H] normed input of a block
@@ -134,7 +177,6 @@ public final class CpuForwardPass implements ForwardPass {
 
     // Embedding lookup, no scaling.
     Tensor embed = weights.embedTokens();
-    int[] tokens = chunk.tokens();
     for (int r = 0; r < n; r++) {
       kernels.decode(embed.dtype(), embed.data(), (long) tokens[r] * hidden, h, r * hidden, hidden);
     }
@@ -150,16 +192,31 @@ public final class CpuForwardPass implements ForwardPass {
         angles.rotate(q, r, config.numAttentionHeads(), true);
         angles.rotate(k, r, config.numKeyValueHeads(), false);
       }
-      attention.apply(q, k, v, n, visible, cache.layerKeys(l), cache.layerValues(l), past, att);
+      Attention.Segment[] segments = new Attention.Segment[s];
+      for (int i = 0; i < s; i++) {
+        segments[i] =
+            new Attention.Segment(
+                rowStart[i],
+                rowStart[i + 1] - rowStart[i],
+                visible[i],
+                caches[i].layerKeys(l),
+                caches[i].layerValues(l),
+                past[i]);
+      }
+      attention.apply(q, k, v, segments, n, att);
       if (adapterRows.length > 0) {
         draft.get().apply(l, lw.oProj(), att, n, adapterRows, delta);
       } else {
         matmul.apply(lw.oProj(), att, n, delta);
       }
       kernels.axpy(1f, delta, 0, h, 0, n * hidden);
-      // Staged beyond the cache's length: invisible to this forward's attention, kept on success.
-      for (int w = 0; w < writes.length; w++) {
-        cache.stage(l, past + w, k, writes[w] * kvWidth, v, writes[w] * kvWidth);
+      // Staged beyond each cache's length: invisible to this forward's attention, kept on success.
+      for (int i = 0; i < s; i++) {
+        int[] writes = batch.get(i).chunk().writeRows();
+        for (int w = 0; w < writes.length; w++) {
+          int row = rowStart[i] + writes[w];
+          caches[i].stage(l, past[i] + w, k, row * kvWidth, v, row * kvWidth);
+        }
       }
 
       // MLP block: norm, SwiGLU, residual.
@@ -176,21 +233,89 @@ public final class CpuForwardPass implements ForwardPass {
       matmul.apply(lw.downProj(), gate, n, delta);
       kernels.axpy(1f, delta, 0, h, 0, n * hidden);
     }
-    cache.extendTo(past + writes.length);
-    return logits(h, chunk.logitRows());
+    for (int i = 0; i < s; i++) {
+      caches[i].extendTo(past[i] + batch.get(i).chunk().writeRows().length);
+    }
+    return logits(h, batch, rowStart);
   }
 
-  /** Final norm and diffusion_head, only for the requested rows. */
-  private Logits logits(float[] h, int[] rows) {
-    int hidden = config.hiddenSize();
-    int vocab = config.vocabSize();
-    int m = rows.length;
-    float[] selected = new float[m * hidden]; // [m, H]
+  /** {@code visible[i][j]}: chunk row i sees chunk row j (the mask asked once per pair). */
+  private static boolean[][] visibility(Chunk chunk) {
+    int m = chunk.length();
+    boolean[][] visible = new boolean[m][m];
     for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        visible[i][j] = chunk.mask().visible(i, j);
+      }
+    }
+    return visible;
+  }
+
+  /**
+   * Final norm and diffusion_head for the requested rows of every chunk in one matmul; late rows
+   * keep their normed hidden state for {@link Logits#prepare}.
+   */
+  private List<Logits> logits(float[] h, List<SequenceChunk> batch, int[] rowStart) {
+    int hidden = config.hiddenSize();
+    int total = 0;
+    for (SequenceChunk sc : batch) {
+      total += sc.chunk().logitRows().length;
+    }
+    int[] all = new int[total];
+    int t = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      for (int r : batch.get(i).chunk().logitRows()) {
+        all[t++] = rowStart[i] + r;
+      }
+    }
+    float[][] eager = headRows(normedRows(h, all));
+    List<Logits> out = new ArrayList<>(batch.size());
+    t = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Chunk chunk = batch.get(i).chunk();
+      int m = chunk.logitRows().length;
+      float[][] mine = Arrays.copyOfRange(eager, t, t + m);
+      t += m;
+      int[] late = chunk.lateLogitRows();
+      if (late.length == 0) {
+        out.add(new Logits(chunk.logitRows(), mine));
+        continue;
+      }
+      int base = rowStart[i];
+      float[] kept = normedRows(h, Arrays.stream(late).map(r -> base + r).toArray()); // [late, H]
+      out.add(
+          new Logits(
+              chunk.logitRows(),
+              mine,
+              late,
+              rows -> {
+                float[] selected = new float[rows.length * hidden];
+                for (int q = 0; q < rows.length; q++) {
+                  int at = Arrays.binarySearch(late, rows[q]);
+                  System.arraycopy(kept, at * hidden, selected, q * hidden, hidden);
+                }
+                return headRows(selected);
+              }));
+    }
+    return out;
+  }
+
+  /** {@code rmsnorm(h[rows]) * norm}, {@code [rows.length, H]}. */
+  private float[] normedRows(float[] h, int[] rows) {
+    int hidden = config.hiddenSize();
+    float[] selected = new float[rows.length * hidden]; // [m, H]
+    for (int i = 0; i < rows.length; i++) {
       System.arraycopy(h, rows[i] * hidden, selected, i * hidden, hidden);
     }
-    float[] normed = new float[m * hidden]; // [m, H]
-    rmsNorm(selected, finalNorm, m, normed);
+    float[] normed = new float[rows.length * hidden]; // [m, H]
+    rmsNorm(selected, finalNorm, rows.length, normed);
+    return normed;
+  }
+
+  /** The diffusion_head applied to normed hidden rows {@code [m, H]}: one logit vector per row. */
+  private float[][] headRows(float[] normed) {
+    int vocab = config.vocabSize();
+    int m = normed.length / config.hiddenSize();
     float[] flat = new float[m * vocab]; // [m, vocab]
     if (m > 0) {
       matmul.apply(weights.lmHead(), normed, m, flat);
@@ -199,7 +324,7 @@ public final class CpuForwardPass implements ForwardPass {
     for (int i = 0; i < m; i++) {
       values[i] = Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
     }
-    return new Logits(rows, values);
+    return values;
   }
 
   /** {@code out[r] = in[r] / sqrt(mean(in[r]^2) + eps) * weight}, in fp32, for rows [0, n). */

@@ -1,20 +1,35 @@
 package dev.inference.nemotron.pod.engine.cpu;
 
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvPool;
+import java.util.Arrays;
 
 /**
- * A sequence's K/V on the heap: per layer, keys (after RoPE) and values as {@code [capacity,
- * kvHeads * headDim]} float arrays allocated up front, so that appending never reallocates.
+ * A sequence's K/V on the heap: per layer, keys (after RoPE) and values as {@code [allocated,
+ * kvHeads * headDim]} float arrays. Memory grows in blocks as positions are written (never the
+ * whole capacity up front: most requests stop long before their budget), each growth recorded in
+ * the {@link KvPool} the cache belongs to.
  */
 public final class CpuKvCache implements KvCache {
+  /** Positions per growth step; growth is also at least half of what is held (amortized copies). */
+  static final int BLOCK = 64;
+
   private final int width;
   private final int capacity;
-  private final float[][] keys; // [layers][capacity * width]
-  private final float[][] values; // [layers][capacity * width]
+  private final KvPool pool;
+  private final float[][] keys; // [layers][allocated * width]
+  private final float[][] values; // [layers][allocated * width]
+  private int allocated;
   private int length;
+  private boolean released;
 
-  /** An empty cache for {@code layers} layers of {@code width = kvHeads * headDim}. */
+  /** An empty cache for {@code layers} layers of {@code width = kvHeads * headDim}, no pool. */
   public CpuKvCache(int layers, int width, int capacity) {
+    this(layers, width, capacity, KvPool.unbounded());
+  }
+
+  /** An empty cache whose memory is counted in {@code pool}. */
+  public CpuKvCache(int layers, int width, int capacity, KvPool pool) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("KV cache capacity must be positive, got " + capacity);
     }
@@ -28,8 +43,9 @@ public final class CpuKvCache implements KvCache {
     }
     this.width = width;
     this.capacity = capacity;
-    this.keys = new float[layers][capacity * width];
-    this.values = new float[layers][capacity * width];
+    this.pool = pool;
+    this.keys = new float[layers][0];
+    this.values = new float[layers][0];
   }
 
   @Override
@@ -40,6 +56,11 @@ public final class CpuKvCache implements KvCache {
   @Override
   public int capacity() {
     return capacity;
+  }
+
+  /** Positions memory is held for now (grows in blocks up to the capacity). */
+  public int allocated() {
+    return allocated;
   }
 
   /** Number of layers held. */
@@ -68,6 +89,18 @@ public final class CpuKvCache implements KvCache {
   }
 
   @Override
+  public synchronized void release() {
+    if (!released) {
+      released = true;
+      pool.allocate(-allocated);
+      allocated = 0;
+      length = 0;
+      Arrays.fill(keys, new float[0]);
+      Arrays.fill(values, new float[0]);
+    }
+  }
+
+  @Override
   public float[] keys(int layer, int position) {
     return copy(keys, layer, position);
   }
@@ -90,16 +123,38 @@ public final class CpuKvCache implements KvCache {
     return out;
   }
 
-  /**
-   * Layer {@code layer}'s key store, {@code [capacity, width]}; positions {@code < length} valid.
-   */
+  /** Layer {@code layer}'s key store, {@code [allocated, width]}; positions {@code < length}. */
   float[] layerKeys(int layer) {
     return keys[layer];
   }
 
-  /** Layer {@code layer}'s value store, {@code [capacity, width]}. */
+  /** Layer {@code layer}'s value store, {@code [allocated, width]}. */
   float[] layerValues(int layer) {
     return values[layer];
+  }
+
+  /**
+   * Makes room for positions up to {@code newLength} before a forward stages its writes, growing
+   * every layer's arrays in blocks.
+   */
+  void reserve(int newLength) {
+    if (released) {
+      throw new IllegalStateException("this KV cache was released");
+    }
+    if (newLength > capacity) {
+      throw new IllegalStateException("cannot grow beyond capacity " + capacity);
+    }
+    if (newLength <= allocated) {
+      return;
+    }
+    int grown = Math.min(capacity, Math.max(newLength, allocated + Math.max(BLOCK, allocated / 2)));
+    grown = Math.min(capacity, Math.ceilDiv(grown, BLOCK) * BLOCK);
+    for (int l = 0; l < keys.length; l++) {
+      keys[l] = Arrays.copyOf(keys[l], grown * width);
+      values[l] = Arrays.copyOf(values[l], grown * width);
+    }
+    pool.allocate(grown - allocated);
+    allocated = grown;
   }
 
   /**
@@ -113,7 +168,7 @@ public final class CpuKvCache implements KvCache {
 
   /** Makes staged positions up to {@code newLength} part of the cache. */
   void extendTo(int newLength) {
-    if (newLength < length || newLength > capacity) {
+    if (newLength < length || newLength > allocated) {
       throw new IllegalStateException("cannot extend length " + length + " to " + newLength);
     }
     length = newLength;

@@ -27,7 +27,6 @@ public final class VectorKernels implements Kernels {
       VectorSpecies.of(int.class, FLOATS.vectorShape());
   private static final int LANES = FLOATS.length();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-  private static final int HIGH_HALF = 0xFFFF0000;
   private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
 
   private static List<VectorShuffle<Float>> butterfly() {
@@ -115,23 +114,7 @@ public final class VectorKernels implements Kernels {
       float[] out,
       int outDim,
       float[] scratch) {
-    if (rows == 1 && dtype == DType.BF16) {
-      // Packed BF16: one int load holds elements 2l and 2l+1; a shift and a mask turn it into the
-      // even and the odd elements, so x is reordered the same way once (x is tiny next to W).
-      int block = 2 * LANES;
-      int blocks = n / block;
-      for (int b = 0; b < blocks; b++) {
-        for (int l = 0; l < LANES; l++) {
-          scratch[b * block + l] = x[b * block + 2 * l];
-          scratch[b * block + LANES + l] = x[b * block + 2 * l + 1];
-        }
-      }
-      for (int j = from; j < to; j++) {
-        out[j] = packedBf16Dot(w, (long) j * n, scratch, x, n, blocks);
-      }
-      return;
-    }
-    if (rows == 1 && dtype == DType.F32) {
+    if (rows == 1 && dtype != DType.F16) {
       // One input row: decode into registers and multiply at once, nothing to reuse a buffer for.
       for (int j = from; j < to; j++) {
         out[j] = fusedDot(dtype, w, (long) j * n, x, n);
@@ -150,57 +133,50 @@ public final class VectorKernels implements Kernels {
   }
 
   /**
-   * {@code dot(W[row], x)} for BF16 W: {@code xEvenOdd} holds x reordered per block of 2 * LANES
-   * (even elements, then odd ones); the tail past the last whole block uses x as is.
+   * {@code dot(W[row], x[0 .. n))} with W decoded on the fly (F32 or BF16), in exactly the order of
+   * {@link #rowDot} over the decoded row: one accumulator over vector-wide steps, the butterfly
+   * sum, then the scalar tail. That order is what makes a row's result independent of how many rows
+   * share the forward (a request's tokens must not change when other requests join its batch).
    */
-  private static float packedBf16Dot(
-      MemorySegment w, long first, float[] xEvenOdd, float[] x, int n, int blocks) {
-    long base = first * 2;
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
-    for (int b = 0; b < blocks; b++) {
-      IntVector packed = IntVector.fromMemorySegment(INTS, w, base + 4L * LANES * b, LE);
-      FloatVector even = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-      FloatVector odd = packed.lanewise(VectorOperators.AND, HIGH_HALF).reinterpretAsFloats();
-      acc0 = even.fma(FloatVector.fromArray(FLOATS, xEvenOdd, 2 * LANES * b), acc0);
-      acc1 = odd.fma(FloatVector.fromArray(FLOATS, xEvenOdd, 2 * LANES * b + LANES), acc1);
-    }
-    float sum = sum(acc0.add(acc1));
-    for (int i = 2 * LANES * blocks; i < n; i++) {
-      sum += DType.BF16.decode(w, first + i) * x[i];
-    }
-    return sum;
-  }
-
-  /** {@code dot(W[row], x[0 .. n))} with W decoded on the fly (F32; BF16 via the packed path). */
   private static float fusedDot(DType dtype, MemorySegment w, long first, float[] x, int n) {
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
+    FloatVector acc = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
     int i = 0;
-    int bound2 = n - n % (2 * LANES);
     if (dtype == DType.BF16) {
       long base = first * 2;
-      for (; i < bound2; i += 2 * LANES) {
-        acc0 = bf16(w, base + 2L * i).fma(FloatVector.fromArray(FLOATS, x, i), acc0);
-        acc1 =
-            bf16(w, base + 2L * (i + LANES)).fma(FloatVector.fromArray(FLOATS, x, i + LANES), acc1);
+      for (; i < bound; i += LANES) {
+        acc = bf16(w, base + 2L * i).fma(FloatVector.fromArray(FLOATS, x, i), acc);
       }
     } else {
       long base = first * 4;
-      for (; i < bound2; i += 2 * LANES) {
-        acc0 =
+      for (; i < bound; i += LANES) {
+        acc =
             FloatVector.fromMemorySegment(FLOATS, w, base + 4L * i, LE)
-                .fma(FloatVector.fromArray(FLOATS, x, i), acc0);
-        acc1 =
-            FloatVector.fromMemorySegment(FLOATS, w, base + 4L * (i + LANES), LE)
-                .fma(FloatVector.fromArray(FLOATS, x, i + LANES), acc1);
+                .fma(FloatVector.fromArray(FLOATS, x, i), acc);
       }
     }
-    float sum = sum(acc0.add(acc1));
+    float sum = sum(acc);
+    float tail = 0f;
     for (; i < n; i++) {
-      sum += dtype.decode(w, first + i) * x[i];
+      tail += dtype.decode(w, first + i) * x[i];
     }
-    return sum;
+    return sum + tail;
+  }
+
+  /**
+   * {@code dot(w[w0 ..], x[x0 ..])} over n floats in the one order every matmul path uses for an
+   * output element (see {@link #fusedDot}).
+   */
+  private static float rowDot(float[] w, int w0, float[] x, int x0, int n) {
+    FloatVector acc = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      acc =
+          FloatVector.fromArray(FLOATS, w, w0 + i)
+              .fma(FloatVector.fromArray(FLOATS, x, x0 + i), acc);
+    }
+    return sum(acc) + tail(w, w0, x, x0, i, n);
   }
 
   private static FloatVector bf16(MemorySegment w, long byteOffset) {
@@ -220,13 +196,13 @@ public final class VectorKernels implements Kernels {
       }
       for (; q < count; q++) {
         for (int k = 0; k < 4; k++) {
-          out[(r + k) * outDim + j0 + q] = dot(w, q * n, x, (r + k) * n, n);
+          out[(r + k) * outDim + j0 + q] = rowDot(w, q * n, x, (r + k) * n, n);
         }
       }
     }
     for (; r < rows; r++) {
       for (int q = 0; q < count; q++) {
-        out[r * outDim + j0 + q] = dot(w, q * n, x, r * n, n);
+        out[r * outDim + j0 + q] = rowDot(w, q * n, x, r * n, n);
       }
     }
   }
