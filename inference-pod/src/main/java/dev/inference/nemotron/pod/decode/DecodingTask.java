@@ -40,6 +40,9 @@ public interface DecodingTask {
   /** Tokens emitted so far. */
   int emittedTokens();
 
+  /** Forward passes counted so far (MODEL.md §6: the prefill counts once, however chunked). */
+  int forwards();
+
   /** What the request produced and cost; complete once {@link #done}. */
   DecodeResult result();
 }

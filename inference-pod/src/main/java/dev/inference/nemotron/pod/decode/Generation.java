@@ -154,7 +154,8 @@ abstract class Generation implements DecodingTask {
     return positions;
   }
 
-  final int forwards() {
+  @Override
+  public final int forwards() {
     return forwards;
   }
 

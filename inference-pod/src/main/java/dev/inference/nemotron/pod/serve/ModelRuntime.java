@@ -1,0 +1,250 @@
+package dev.inference.nemotron.pod.serve;
+
+import dev.inference.nemotron.pod.decode.Decoder;
+import dev.inference.nemotron.pod.decode.DecodingMode;
+import dev.inference.nemotron.pod.decode.SamplingParams;
+import dev.inference.nemotron.pod.engine.ForwardPass;
+import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.model.Checkpoint;
+import dev.inference.nemotron.pod.model.DraftAdapter;
+import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
+import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.tokenizer.ChatMessage;
+import dev.inference.nemotron.pod.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A loaded model and everything that turns a request into a decodable sequence, shared by {@code
+ * ndd generate} and {@code ndd serve}: tokenization and chat templates, the checkpoint's EOS ids
+ * merged into the stop tokens, the token budget checked against the context window, the decoder of
+ * the mode with the configured block sizes, and the KV positions it needs, checked against the
+ * memory it would take before anything large is allocated.
+ */
+public final class ModelRuntime implements AutoCloseable {
+  private final Checkpoint checkpoint;
+  private final Arena arena;
+  private final Tokenizer tokenizer;
+  private final CpuForwardPass model;
+  private final int contextLength;
+  private final boolean draftAdapter;
+
+  private ModelRuntime(
+      Checkpoint checkpoint,
+      Arena arena,
+      Tokenizer tokenizer,
+      CpuForwardPass model,
+      int contextLength,
+      boolean draftAdapter) {
+    this.checkpoint = checkpoint;
+    this.arena = arena;
+    this.tokenizer = tokenizer;
+    this.model = model;
+    this.contextLength = contextLength;
+    this.draftAdapter = draftAdapter;
+  }
+
+  /**
+   * Loads the checkpoint in {@code modelDir}.
+   *
+   * @param lora the draft adapter: empty for the checkpoint's own {@code linear_spec_lora/} when
+   *     present, {@code none} for no adapter, or a directory
+   * @param maxContextLength longest prompt + completion served; 0 for the model's own maximum
+   */
+  public static ModelRuntime load(Path modelDir, Optional<String> lora, int maxContextLength)
+      throws IOException {
+    boolean own = lora.isEmpty();
+    Checkpoint checkpoint = Checkpoint.open(modelDir, own);
+    Arena arena = Arena.ofShared();
+    try {
+      ModelConfig config = checkpoint.config();
+      Optional<DraftAdapter> adapter =
+          own
+              ? checkpoint.draftAdapter()
+              : lora.get().equals("none")
+                  ? Optional.empty()
+                  : Optional.of(DraftAdapterDirectory.read(Path.of(lora.get()), config, arena));
+      Tokenizer tokenizer = Tokenizer.load(modelDir);
+      CpuForwardPass model = new CpuForwardPass(config, checkpoint.weights(), adapter);
+      int context =
+          maxContextLength <= 0
+              ? config.maxPositionEmbeddings()
+              : Math.min(maxContextLength, config.maxPositionEmbeddings());
+      return new ModelRuntime(checkpoint, arena, tokenizer, model, context, adapter.isPresent());
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      checkpoint.close();
+      throw e;
+    }
+  }
+
+  /** The network. */
+  public ForwardPass model() {
+    return model;
+  }
+
+  /** The checkpoint's config. */
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  /** The tokenizer. */
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** Longest prompt plus completion a request may have. */
+  public int contextLength() {
+    return contextLength;
+  }
+
+  /** Whether self-speculation drafts with a draft adapter. */
+  public boolean hasDraftAdapter() {
+    return draftAdapter;
+  }
+
+  /** Bytes of KV cache one position takes (K and V of every layer, fp32). */
+  public long kvBytesPerPosition() {
+    ModelConfig c = config();
+    return 2L * c.numHiddenLayers() * c.kvWidth() * Float.BYTES;
+  }
+
+  /** The prompt of a chat, rendered with the checkpoint's template and encoded. */
+  public int[] chatPrompt(List<ChatMessage> messages, boolean thinking) {
+    return tokenizer.encode(tokenizer.chatTemplate().render(messages, thinking));
+  }
+
+  /**
+   * How one request decodes.
+   *
+   * @param mode the decoding mode
+   * @param maxTokens the budget; null for everything the context leaves
+   * @param temperature 0 for greedy
+   * @param topK 0 for all
+   * @param topP 1 for all
+   * @param seed the sampling seed
+   * @param stop stop strings
+   * @param ignoreEos whether the checkpoint's EOS ids do not stop generation
+   * @param blockSize B of diffusion and self-speculation
+   * @param threshold the diffusion reveal threshold
+   */
+  public record Options(
+      DecodingMode mode,
+      Integer maxTokens,
+      double temperature,
+      int topK,
+      double topP,
+      long seed,
+      List<String> stop,
+      boolean ignoreEos,
+      int blockSize,
+      double threshold) {}
+
+  /**
+   * A request ready for a decoder.
+   *
+   * @param prompt the prompt ids
+   * @param sampling token choice and stop conditions, EOS merged in
+   * @param decoder the mode's decoder
+   * @param cachePositions KV positions the request needs at most
+   */
+  public record Plan(int[] prompt, SamplingParams sampling, Decoder decoder, int cachePositions) {}
+
+  /**
+   * Checks a request against the model's limits and builds its plan. Errors are {@link
+   * RequestException}s naming the parameter, before anything large is allocated.
+   */
+  public Plan plan(int[] prompt, Options options) {
+    if (prompt.length == 0) {
+      throw new RequestException(
+          "prompt", "the prompt encodes to no tokens; give a non-empty prompt");
+    }
+    for (int id : prompt) {
+      if (id < 0 || id >= config().vocabSize()) {
+        throw new RequestException(
+            "prompt",
+            "token id "
+                + id
+                + " is outside the model's vocabulary [0, "
+                + config().vocabSize()
+                + ")");
+      }
+    }
+    int room = contextLength - prompt.length;
+    if (room < 1) {
+      throw new RequestException(
+          "prompt",
+          "the prompt has "
+              + prompt.length
+              + " tokens; this model serves at most "
+              + contextLength
+              + " tokens of prompt and completion together: shorten the prompt");
+    }
+    int maxTokens = options.maxTokens() == null ? room : options.maxTokens();
+    if (maxTokens > room) {
+      throw new RequestException(
+          "max_tokens",
+          "max_tokens is "
+              + maxTokens
+              + " but the prompt has "
+              + prompt.length
+              + " tokens and the context holds "
+              + contextLength
+              + ": at most "
+              + room
+              + " tokens can be generated");
+    }
+    SamplingParams sampling;
+    try {
+      sampling =
+          new SamplingParams(
+              options.temperature(),
+              options.topK(),
+              options.topP(),
+              options.seed(),
+              maxTokens,
+              List.of(),
+              options.stop());
+    } catch (IllegalArgumentException e) {
+      throw new RequestException(null, e.getMessage());
+    }
+    if (!options.ignoreEos()) {
+      List<Integer> eos = new ArrayList<>(config().eosTokenIds());
+      tokenizer.eosTokenId().ifPresent(eos::add);
+      sampling = sampling.withStopTokenIds(eos);
+    }
+    int block = options.blockSize();
+    if (options.mode() != DecodingMode.AUTOREGRESSIVE && block > contextLength) {
+      throw new RequestException(
+          "block_size",
+          "block size " + block + " exceeds the context of " + contextLength + " positions");
+    }
+    if (options.mode() == DecodingMode.QUADRATIC_SPEC && (long) block * (block + 1) > 1 << 16) {
+      throw new RequestException(
+          "block_size",
+          "quadratic self-speculation runs B*(B+1) rows per forward; block size "
+              + block
+              + " gives "
+              + (long) block * (block + 1)
+              + ", more than 65536: use a block size of at most 255, or linear self-speculation");
+    }
+    Decoder decoder;
+    try {
+      decoder = options.mode().decoder(block, options.threshold());
+    } catch (IllegalArgumentException e) {
+      throw new RequestException("mode", e.getMessage());
+    }
+    int positions = decoder.cacheCapacity(prompt.length, maxTokens);
+    return new Plan(prompt, sampling, decoder, positions);
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+    checkpoint.close();
+  }
+}
