@@ -1,0 +1,178 @@
+package dev.inference.nemotron.pod.serve.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+
+/**
+ * Typed reads of request JSON with errors that name the field, say what was given and what is
+ * allowed. JSON {@code null} counts as absent everywhere: clients send it for unset options.
+ */
+final class JsonValues {
+
+  /** Deeper than any OpenAI request needs; bounds the parser's work on hostile bodies. */
+  static final int MAX_NESTING_DEPTH = 32;
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(64)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private static final int SHOWN_CHARS = 40;
+
+  private JsonValues() {}
+
+  /** The body as a JSON object; a 400 for an empty body, invalid JSON or another JSON type. */
+  static ObjectNode parseObject(byte[] body) {
+    if (blank(body)) {
+      throw ApiError.invalidRequest(
+          null, "request body is empty: send a JSON object such as {\"model\": ..., ...}");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw ApiError.invalidRequest(
+          null, "request body exceeds a parser limit: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw ApiError.invalidRequest(
+          null, "request body is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a byte array does no I/O", e);
+    }
+    if (!root.isObject()) {
+      throw ApiError.invalidRequest(
+          null, "request body must be a JSON object, got " + describe(root));
+    }
+    return (ObjectNode) root;
+  }
+
+  /** Whether the field is missing or JSON null. */
+  static boolean absent(JsonNode value) {
+    return value == null || value.isNull();
+  }
+
+  /** A string field. */
+  static String string(JsonNode value, String param) {
+    if (!value.isTextual()) {
+      throw typeError(param, "a string", value);
+    }
+    return value.textValue();
+  }
+
+  /** A boolean field, {@code orElse} when absent. */
+  static boolean bool(JsonNode value, String param, boolean orElse) {
+    if (absent(value)) {
+      return orElse;
+    }
+    if (!value.isBoolean()) {
+      throw typeError(param, "a boolean (true or false)", value);
+    }
+    return value.booleanValue();
+  }
+
+  /** A number field (integer or not), {@code orElse} when absent. */
+  static double number(JsonNode value, String param, double orElse) {
+    if (absent(value)) {
+      return orElse;
+    }
+    if (!value.isNumber()) {
+      throw typeError(param, "a number", value);
+    }
+    return value.doubleValue();
+  }
+
+  /** An integer in [min, max]; non-integral numbers such as 16.0 are rejected. */
+  static long integer(JsonNode value, String param, long min, long max) {
+    if (!value.isIntegralNumber()) {
+      throw typeError(param, "an integer", value);
+    }
+    BigInteger given = value.bigIntegerValue();
+    if (given.compareTo(BigInteger.valueOf(min)) < 0
+        || given.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw ApiError.invalidRequest(
+          param, param + " must be " + range(min, max) + ", got " + given);
+    }
+    return given.longValue();
+  }
+
+  /** An object field, or null when absent. */
+  static ObjectNode object(JsonNode value, String param, String shape) {
+    if (absent(value)) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw typeError(param, shape, value);
+    }
+    return (ObjectNode) value;
+  }
+
+  /** A 400 saying the field has the wrong JSON type. */
+  static ApiError typeError(String param, String expected, JsonNode given) {
+    return ApiError.invalidRequest(
+        param, param + " must be " + expected + ", got " + describe(given));
+  }
+
+  /** A short, readable rendering of a JSON value for an error message. */
+  static String describe(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return "null";
+    }
+    if (value.isTextual()) {
+      String text = value.textValue();
+      String shown = text.length() > SHOWN_CHARS ? text.substring(0, SHOWN_CHARS) + "..." : text;
+      return "the string \"" + shown + "\"";
+    }
+    if (value.isNumber() || value.isBoolean()) {
+      return value.asText();
+    }
+    if (value.isArray()) {
+      return value.isEmpty() ? "an empty array" : "an array";
+    }
+    return value.isEmpty() ? "an empty object" : "an object";
+  }
+
+  private static String range(long min, long max) {
+    if (max == Long.MAX_VALUE) {
+      return ">= " + min;
+    }
+    return "between " + min + " and " + max;
+  }
+
+  private static boolean blank(byte[] body) {
+    if (body != null) {
+      for (byte b : body) {
+        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static String at(JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return "";
+    }
+    return " (at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+}
