@@ -7,6 +7,8 @@ import dev.inference.nemotron.pod.model.Checkpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,6 +274,34 @@ class FetchFromHubTest {
         .hasMessageContaining("more but the volume holding " + into)
         .hasMessageContaining("spec.model.cache.pvc.size");
     assertThat(hub.requests("cdn")).isEmpty();
+  }
+
+  @Test
+  void anUnwritableModelDirectoryIsNamed() throws Exception {
+    Files.createDirectories(into.getParent());
+    Files.writeString(into, "a file where the directory should be");
+
+    assertThatThrownBy(() -> fetch(hub.access(), "main"))
+        .isInstanceOf(FetchException.class)
+        .hasMessageContaining("cannot write " + into);
+  }
+
+  @Test
+  void writeFailuresSayWhatToChange() {
+    Path file = into.resolve(".partial/model.safetensors");
+
+    assertThat(StagingDirectory.writeFailure(file, new AccessDeniedException(file.toString())))
+        .hasMessageContaining("cannot write " + file + ": permission denied")
+        .hasMessageContaining("fsGroup");
+    assertThat(
+            StagingDirectory.writeFailure(
+                file, new FileSystemException(file.toString(), null, "No space left on device")))
+        .hasMessageContaining("cannot write " + file + ": the volume is full")
+        .hasMessageContaining("spec.model.cache.pvc.size");
+    assertThat(
+            StagingDirectory.writeFailure(
+                file, new FileSystemException(file.toString(), null, "Read-only file system")))
+        .hasMessageContaining("mounted read-only");
   }
 
   @Test
