@@ -126,16 +126,14 @@ public final class InferencePodTemplate {
     }
     String modelDir = RuntimeLayout.modelDir(fleet);
     if (fleet.hasWeightCache()) {
-      // the download Job fills the shared cache once; replicas wait for its completion marker
+      // the download Job fills the shared cache once; replicas wait for its completion marker,
+      // with the runtime itself (the image has no shell; its entrypoint is ndd)
       return List.of(
           new ContainerBuilder()
               .withName(WAIT)
               .withImage(fleet.settings().image())
               .withImagePullPolicy(fleet.settings().imagePullPolicy())
-              .withCommand("sh", "-c")
-              .withArgs(
-                  "until [ -f '%s/%s' ]; do echo waiting for weights in %s; sleep 5; done"
-                      .formatted(modelDir, RuntimeLayout.COMPLETE_MARKER, modelDir))
+              .withArgs("fetch", "--wait", "--into", modelDir)
               .withSecurityContext(containerSecurity())
               .withVolumeMounts(mount(MODELS_VOLUME, RuntimeLayout.MODELS_DIR, true))
               .build());

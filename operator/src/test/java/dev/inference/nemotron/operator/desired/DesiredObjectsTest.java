@@ -170,6 +170,53 @@ class DesiredObjectsTest {
   }
 
   @Test
+  void replicasWaitForTheCacheWithTheRuntimeItselfSinceTheImageHasNoShell() {
+    Fleet fleet = fleet(sample());
+    PodSpec pod = DesiredDeployment.of(fleet).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getInitContainers())
+        .singleElement()
+        .satisfies(
+            wait -> {
+              assertThat(wait.getName()).isEqualTo(InferencePodTemplate.WAIT);
+              assertThat(wait.getCommand()).isEmpty();
+              assertThat(wait.getArgs())
+                  .containsExactly("fetch", "--wait", "--into", RuntimeLayout.modelDir(fleet));
+              assertThat(wait.getImage()).isEqualTo(fleet.settings().image());
+              assertThat(wait.getVolumeMounts())
+                  .singleElement()
+                  .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+            });
+  }
+
+  @Test
+  void withoutACacheEachReplicaFetchesIntoItsOwnDirectory() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().getModel().setCache(null);
+    Fleet fleet = fleet(resource);
+    PodSpec pod = DesiredDeployment.of(fleet).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getInitContainers())
+        .singleElement()
+        .satisfies(
+            fetch -> {
+              assertThat(fetch.getName()).isEqualTo(InferencePodTemplate.FETCH);
+              assertThat(fetch.getCommand()).isEmpty();
+              assertThat(fetch.getArgs())
+                  .containsExactly(
+                      "fetch",
+                      "--source",
+                      "hf://nvidia/Nemotron-Labs-Diffusion-8B",
+                      "--revision",
+                      "main",
+                      "--into",
+                      RuntimeLayout.modelDir(fleet));
+              assertThat(fetch.getEnvFrom().getFirst().getSecretRef().getName())
+                  .isEqualTo("hf-token");
+            });
+  }
+
+  @Test
   void fileSourceIsAHostPathDirectoryTheRuntimeMountsReadOnly() {
     NemotronDiffusionDeployment resource = sample();
     resource.getSpec().getModel().getSource().setUri("file:///var/lib/ndd/models/8b");
