@@ -16,7 +16,8 @@ public final class Ndd {
         new TokenizeCommand(),
         new DetokenizeCommand(),
         new TinyCheckpointCommand(),
-        new GenerateCommand());
+        new GenerateCommand(),
+        new FetchCommand());
   }
 
   private Ndd() {}
