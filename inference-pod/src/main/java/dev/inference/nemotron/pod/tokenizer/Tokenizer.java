@@ -94,8 +94,8 @@ public final class Tokenizer {
       throw new NoSuchFileException(
           file.toString(),
           null,
-          "not found (expected a Hugging Face tokenizer directory holding tokenizer.json, or the"
-              + " file itself)");
+          "not found: no tokenizer.json (expected a Hugging Face tokenizer directory, or its"
+              + " tokenizer.json file itself)");
     }
     JsonNode root = readJson(file);
     Path configFile = file.resolveSibling("tokenizer_config.json");
@@ -128,7 +128,12 @@ public final class Tokenizer {
       }
       eosId = id;
     }
-    ChatTemplate.Definition chat = ChatTemplate.Definition.read(config, configFile);
+    ChatTemplate.Definition chat;
+    try {
+      chat = ChatTemplate.Definition.read(config, configFile);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Printable.quote(e.getMessage()), e);
+    }
     return new Tokenizer(normalizer, preTokenizer, model, added, eosId, file.toString(), chat);
   }
 

@@ -207,7 +207,7 @@ class HostileInputTest {
         .contains(
             "cannot access "
                 + file.resolve("tok").resolve("tokenizer.json")
-                + ": not found (expected a Hugging Face tokenizer directory");
+                + ": not found: no tokenizer.json (expected a Hugging Face tokenizer directory");
   }
 
   @Test

@@ -120,5 +120,15 @@ class TokenizerLoadTest {
     Path config = dir.resolve("tokenizer_config.json");
     Files.writeString(config, Files.readString(config).replace("\"</s>\"", "\"\\u009b31m\""));
     assertThatThrownBy(() -> Tokenizer.load(dir)).hasMessageContaining("eos_token '\\u009b31m'");
+    TinyTokenizerFiles.write(dir, 400);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replaceFirst(
+                "\\{",
+                "{\"chat_template\": [{\"name\": \"\\\\u001b[8mhidden\", \"template\": \"x\"}],"));
+    assertThatThrownBy(() -> Tokenizer.load(dir))
+        .hasMessageContaining("[\\u001b[8mhidden] has no string template named 'default'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
   }
 }
