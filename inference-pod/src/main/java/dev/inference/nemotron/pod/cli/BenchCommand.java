@@ -12,9 +12,11 @@ import dev.inference.nemotron.pod.engine.cpu.MemoryBandwidth;
 import dev.inference.nemotron.pod.engine.cpu.WorkerPool;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.LayerWeights;
+import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
 import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,8 +82,22 @@ public final class BenchCommand implements Command {
     if (iterations < 1 || context < 0 || bandwidthMb < 1) {
       throw new UsageException("--iterations and --bandwidth-mb must be >= 1, --context >= 0");
     }
+    if (iterations > MAX_ITERATIONS) {
+      throw new UsageException(
+          "--iterations must be at most " + MAX_ITERATIONS + ", got " + iterations);
+    }
+    checkBandwidthProbe(bandwidthMb, physicalMemoryBytes());
 
     try (Checkpoint checkpoint = Checkpoint.open(model, draft)) {
+      int largest = sizes[sizes.length - 1];
+      checkContext(context, largest, checkpoint.config());
+      LogitsCommand.checkMemory(
+          "--context/--rows",
+          context + largest,
+          Math.max(largest, Math.min(64, context)),
+          largest,
+          checkpoint.config(),
+          Runtime.getRuntime().maxMemory());
       if (draft && checkpoint.draftAdapter().isEmpty()) {
         throw new UsageException(
             "--draft: " + model + " has no " + Checkpoint.DRAFT_ADAPTER_DIR + "/");
@@ -94,7 +110,6 @@ public final class BenchCommand implements Command {
           new CpuForwardPass(
               checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
 
-      int largest = sizes[sizes.length - 1];
       KvCache cache = pass.newCache(context + largest);
       Random random = new Random(1);
       long prefillStart = System.nanoTime();
@@ -122,6 +137,45 @@ public final class BenchCommand implements Command {
         report.print(out);
       }
     }
+  }
+
+  /** Most timed forwards per size: beyond this a run takes days, and the timings fill the heap. */
+  static final int MAX_ITERATIONS = 1_000_000;
+
+  /** The cache and the largest chunk must fit the model's context. */
+  static void checkContext(int context, int largest, ModelConfig config) {
+    if ((long) context + largest > config.maxPositionEmbeddings()) {
+      throw new UsageException(
+          "--context "
+              + context
+              + " + the largest --rows "
+              + largest
+              + " = "
+              + ((long) context + largest)
+              + " positions exceed the model's context of "
+              + config.maxPositionEmbeddings()
+              + " positions (max_position_embeddings in config.json)");
+    }
+  }
+
+  /** The probe allocates its buffer off the heap: at most half this machine's memory. */
+  static void checkBandwidthProbe(int bandwidthMb, long physicalBytes) {
+    long bytes = (long) bandwidthMb << 20;
+    if (physicalBytes > 0 && bytes > physicalBytes / 2) {
+      throw new UsageException(
+          "--bandwidth-mb "
+              + bandwidthMb
+              + " exceeds half of this machine's memory ("
+              + (physicalBytes >> 20)
+              + " MB); the default is 1024");
+    }
+  }
+
+  private static long physicalMemoryBytes() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize()
+        : -1;
   }
 
   /** CAUSAL, READ_ONLY (the cache does not grow), logits for every row as a verify needs. */

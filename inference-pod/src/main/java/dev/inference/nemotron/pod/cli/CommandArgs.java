@@ -1,6 +1,8 @@
 package dev.inference.nemotron.pod.cli;
 
-import java.nio.file.Files;
+import dev.inference.nemotron.pod.model.FileAccess;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -160,10 +162,30 @@ public final class CommandArgs {
     return out;
   }
 
-  /** A path that must exist. */
+  /** A required path option (which need not exist); a usage error when it is not a valid path. */
+  public Path path(String name) {
+    String value = required(name);
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new UsageException(
+          "--" + name + ": '" + value + "' is not a valid path (" + e.getReason() + ")");
+    }
+  }
+
+  /**
+   * A path that must exist; a usage error when it does not, or when it cannot be examined (saying
+   * why, e.g. {@code cannot access /x/y: permission denied}).
+   */
   public Path existingPath(String name) {
-    Path p = Path.of(required(name));
-    if (!Files.exists(p)) {
+    Path p = path(name);
+    FileAccess.Kind kind;
+    try {
+      kind = FileAccess.kind(p);
+    } catch (IOException e) {
+      throw new UsageException("--" + name + ": " + e.getMessage());
+    }
+    if (kind == FileAccess.Kind.MISSING) {
       throw new UsageException("--" + name + ": " + p + " does not exist");
     }
     return p;

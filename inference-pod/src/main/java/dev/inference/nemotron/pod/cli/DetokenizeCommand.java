@@ -31,7 +31,7 @@ public final class DetokenizeCommand implements Command {
 
   @Override
   public void run(CommandArgs args, PrintStream out) throws Exception {
-    Path dir = Path.of(args.required("tokenizer"));
+    Path dir = args.path("tokenizer");
     int[] ids = args.integers("ids");
     boolean skipSpecial = args.flag("skip-special-tokens");
     boolean json = args.flag("json");

@@ -10,6 +10,9 @@ import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
+import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.model.ModelWeights;
+import dev.inference.nemotron.pod.model.WeightScan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -86,17 +89,15 @@ public final class LogitsCommand implements Command {
 
     try (Checkpoint checkpoint = Checkpoint.open(model, false);
         Arena arena = Arena.ofShared()) {
+      ModelConfig config = checkpoint.config();
+      checkIds(ids, config);
+      checkMemory(
+          "--ids", ids.length, ids.length, rows.length, config, Runtime.getRuntime().maxMemory());
       Optional<DraftAdapter> adapter =
           lora.equals("none")
               ? Optional.empty()
-              : Optional.of(DraftAdapterDirectory.read(Path.of(lora), checkpoint.config(), arena));
-      CpuForwardPass pass = new CpuForwardPass(checkpoint.config(), checkpoint.weights(), adapter);
-      for (int id : ids) {
-        if (id < 0 || id >= pass.vocabularySize()) {
-          throw new UsageException(
-              "--ids: " + id + " is outside the vocabulary [0, " + pass.vocabularySize() + ")");
-        }
-      }
+              : Optional.of(DraftAdapterDirectory.read(Path.of(lora), config, arena));
+      CpuForwardPass pass = new CpuForwardPass(config, checkpoint.weights(), adapter);
       Chunk chunk =
           new Chunk(
               ids,
@@ -106,12 +107,109 @@ public final class LogitsCommand implements Command {
               rows,
               adapter.isPresent() ? Chunk.allRows(ids.length) : new int[0]);
       Logits logits = pass.forward(pass.newCache(ids.length), chunk);
-      if (summary) {
-        printText(out, logits, mask, pass.maskTokenId());
-      } else {
-        printJson(out, logits);
+      try {
+        if (summary) {
+          printText(out, logits, mask, pass.maskTokenId());
+        } else {
+          printJson(out, logits);
+        }
+      } catch (IllegalStateException e) {
+        throw withNonFiniteWeight(e, checkpoint.weights());
       }
     }
+  }
+
+  /**
+   * Refuses, before anything is allocated, ids the model cannot take: more than its context ({@code
+   * max_position_embeddings}) or outside its vocabulary.
+   */
+  static void checkIds(int[] ids, ModelConfig config) {
+    if (ids.length > config.maxPositionEmbeddings()) {
+      throw new UsageException(
+          "--ids: "
+              + ids.length
+              + " ids need positions 0.."
+              + (ids.length - 1)
+              + ", beyond the model's context of "
+              + config.maxPositionEmbeddings()
+              + " positions (max_position_embeddings in config.json); pass at most "
+              + config.maxPositionEmbeddings()
+              + " ids");
+    }
+    for (int i = 0; i < ids.length; i++) {
+      int id = ids[i];
+      if (id < 0 || id >= config.vocabSize()) {
+        throw new UsageException(
+            "--ids: "
+                + id
+                + " is outside the vocabulary [0, "
+                + config.vocabSize()
+                + ") of the model (vocab_size in config.json); it is id number "
+                + (i + 1)
+                + " of "
+                + ids.length);
+      }
+    }
+  }
+
+  /**
+   * Refuses a forward whose buffers cannot fit the heap, before allocating them: a KV cache of
+   * {@code cachePositions}, the CPU engine's activations for {@code n} chunk rows ({@code [n, H]}
+   * x3, {@code [n, heads * headDim]} x2, {@code [n, kvHeads * headDim]} x2, {@code [n, I]} x2, the
+   * {@code [n, n]} mask) and {@code rows} rows of logits (twice: computed, then split per row). An
+   * array beyond Java's limit of 2^31 elements is refused as well. The usage error names {@code
+   * option} and what to change.
+   */
+  static void checkMemory(
+      String option, int cachePositions, int n, int rows, ModelConfig c, long heapBytes) {
+    long perRow =
+        3L * c.hiddenSize() + 2L * c.queryWidth() + 2L * c.kvWidth() + 2L * c.intermediateSize();
+    long largestArray =
+        Math.max(
+            Math.max(
+                (long) n * Math.max(c.intermediateSize(), c.queryWidth()),
+                (long) rows * c.vocabSize()),
+            (long) cachePositions * c.kvWidth());
+    double cache = (double) c.kvBytesPerPosition() * cachePositions;
+    double needed =
+        cache
+            + (double) perRow * Float.BYTES * n
+            + (double) n * n
+            + 2.0 * rows * c.logitBytesPerRow();
+    boolean tooLong = largestArray > Integer.MAX_VALUE - 8;
+    if (tooLong || needed > heapBytes) {
+      throw new UsageException(
+          String.format(
+              Locale.ROOT,
+              "%s: a forward of %d rows over a cache of %d positions, with %d rows of %d logits,"
+                  + " needs about %.2f GiB (KV cache %.2f GiB, activations and logits the rest)%s;"
+                  + " the heap has %.2f GiB: ask for fewer rows or positions, or raise -Xmx",
+              option,
+              n,
+              cachePositions,
+              rows,
+              c.vocabSize(),
+              needed / (1L << 30),
+              cache / (1L << 30),
+              tooLong
+                  ? " and a buffer of " + largestArray + " floats, beyond Java's array limit"
+                  : "",
+              heapBytes / (double) (1L << 30)));
+    }
+  }
+
+  /**
+   * A non-finite logit means the forward met a non-finite value; when the weights hold one, the
+   * error names the tensor and element (the scan reads every weight, but only on this error path).
+   */
+  private static IllegalStateException withNonFiniteWeight(
+      IllegalStateException e, ModelWeights weights) {
+    return WeightScan.firstNonFinite(weights)
+        .map(
+            bad ->
+                new IllegalStateException(
+                    e.getMessage() + "; the weights hold a non-finite value: " + bad, e))
+        .orElse(e);
   }
 
   /**
@@ -120,22 +218,7 @@ public final class LogitsCommand implements Command {
    * strings that a parity script would misread.
    */
   static void printJson(PrintStream out, Logits logits) throws IOException {
-    for (int r : logits.rows()) {
-      float[] row = logits.row(r);
-      for (int column = 0; column < row.length; column++) {
-        if (!Float.isFinite(row[column])) {
-          throw new IllegalStateException(
-              "the logit at row "
-                  + r
-                  + ", column "
-                  + column
-                  + " is "
-                  + row[column]
-                  + ", which JSON cannot represent (the forward overflowed or the weights hold"
-                  + " NaN/Inf); nothing was printed");
-        }
-      }
-    }
+    requireFinite(logits, ", which JSON cannot represent");
     try (JsonGenerator generator = JSON.createGenerator(out)) {
       generator.writeStartArray();
       for (int r : logits.rows()) {
@@ -150,7 +233,28 @@ public final class LogitsCommand implements Command {
     out.println();
   }
 
+  /** Fails on the first non-finite logit, before anything is printed. */
+  private static void requireFinite(Logits logits, String why) {
+    for (int r : logits.rows()) {
+      float[] row = logits.row(r);
+      for (int column = 0; column < row.length; column++) {
+        if (!Float.isFinite(row[column])) {
+          throw new IllegalStateException(
+              "the logit at row "
+                  + r
+                  + ", column "
+                  + column
+                  + " is "
+                  + row[column]
+                  + why
+                  + " (the forward overflowed or the weights hold NaN/Inf); nothing was printed");
+        }
+      }
+    }
+  }
+
   private static void printText(PrintStream out, Logits logits, AttentionMask mask, int maskId) {
+    requireFinite(logits, "");
     for (int r : logits.rows()) {
       float[] row = logits.row(r);
       int best = argmaxExcluding(row, maskId);

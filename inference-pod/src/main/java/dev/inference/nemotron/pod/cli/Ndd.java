@@ -1,6 +1,11 @@
 package dev.inference.nemotron.pod.cli;
 
+import dev.inference.nemotron.pod.model.FileAccess;
+import dev.inference.nemotron.pod.model.Printable;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +48,7 @@ public final class Ndd {
     }
     Command command = byName.get(argv[0]);
     if (command == null) {
-      err.println("ndd: unknown command '" + argv[0] + "'");
+      err.println("ndd: unknown command '" + Printable.quote(argv[0]) + "'");
       printHelp(byName, err);
       return 2;
     }
@@ -55,11 +60,11 @@ public final class Ndd {
       out.flush();
       return 0;
     } catch (UsageException e) {
-      err.println("ndd " + command.name() + ": " + e.getMessage());
+      err.println("ndd " + command.name() + ": " + Printable.quote(e.getMessage()));
       err.println("usage: ndd " + command.name() + " [options]\n" + command.usage());
       return 2;
     } catch (Exception e) {
-      err.println("ndd " + command.name() + ": error: " + describe(e));
+      err.println("ndd " + command.name() + ": error: " + Printable.quote(describe(e)));
       if (Boolean.getBoolean("ndd.debug")) {
         e.printStackTrace(err);
       }
@@ -67,9 +72,32 @@ public final class Ndd {
     }
   }
 
-  private static String describe(Throwable e) {
+  /**
+   * The message of a failure, in words a user can act on. Exceptions are printed by their message,
+   * except those whose message is not one: the JDK's file-system exceptions carry only the path
+   * ({@code /models/x/config.json}), so they become {@code cannot access PATH: permission denied}
+   * (or {@code no such file or directory}, {@code not a directory}, the operating system's reason);
+   * an {@link UncheckedIOException} is described by its cause; a message-less exception by its type
+   * and its cause's description.
+   */
+  static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException && e.getCause() != null) {
+      return describe(e.getCause());
+    }
+    if (e instanceof FileSystemException fs) {
+      return FileAccess.describe(fs);
+    }
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    if (message != null && !message.isBlank()) {
+      return message;
+    }
+    if (e instanceof IOException io) {
+      return FileAccess.describe(io);
+    }
+    Throwable cause = e.getCause();
+    return cause == null || cause == e
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + describe(cause);
   }
 
   private static void printHelp(Map<String, Command> byName, PrintStream out) {

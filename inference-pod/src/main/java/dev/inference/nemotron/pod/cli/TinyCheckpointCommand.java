@@ -69,7 +69,7 @@ public final class TinyCheckpointCommand implements Command {
   @Override
   public void run(CommandArgs args, PrintStream out) throws Exception {
     TinyCheckpointSpec d = TinyCheckpointSpec.defaults();
-    Path dir = Path.of(args.required("out"));
+    Path dir = args.path("out");
     Path tokenizer = args.has("tokenizer") ? args.existingPath("tokenizer") : null;
     TinyCheckpointSpec spec;
     try {

@@ -33,7 +33,7 @@ public final class TokenizeCommand implements Command {
 
   @Override
   public void run(CommandArgs args, PrintStream out) throws Exception {
-    Path dir = Path.of(args.required("tokenizer"));
+    Path dir = args.path("tokenizer");
     String text = args.required("text");
     boolean json = args.flag("json");
     args.requireAllUsed();

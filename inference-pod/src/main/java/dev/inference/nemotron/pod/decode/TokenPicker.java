@@ -8,17 +8,47 @@ import java.util.SplittableRandom;
  * lowest id), otherwise a sample from {@code softmax(logits / T)} after top-k, then top-p
  * filtering. The mask token is never picked.
  *
- * <p>The random draw for a token depends only on the request seed and the token's absolute
- * position: {@code u = SplittableRandom(seed ^ mix(position)).nextDouble()}, turned into a token by
- * the inverse CDF over the kept tokens in increasing id order. Why: every mode that samples
- * position p from the same distribution then picks the same token, so at T &gt; 0 self-speculation
- * (which samples each verify position and keeps exact matches) reproduces AR sampling token for
- * token, and a draft sampled from a distribution close to the verifier's is coupled to the verify
- * sample and accepted more often. Draws of different positions are independent, so each emitted
- * token is an exact sample of its conditional distribution.
+ * <p>The random draw for a token depends only on the request seed, the token's absolute position
+ * and a denoising step: {@code u = SplittableRandom(seed ^ ((position + 1 + step * 2^32) *
+ * GOLDEN_GAMMA)).nextDouble()}, turned into a token by the inverse CDF over the kept tokens in
+ * increasing id order. The map from (position, step) to the generator's seed is one-to-one (for
+ * positions and steps below 2^31), so no two of them share a draw.
+ *
+ * <p>Which step a pick uses is part of the decoding rule:
+ *
+ * <ul>
+ *   <li>AR steps, the prefill's first token, and the verify and commit picks of every mode use
+ *       <b>step 0</b> ({@link #pick(float[], int)}). So every mode that samples position p from the
+ *       same distribution picks the same token: at T &gt; 0 self-speculation (which samples each
+ *       verify position and keeps exact matches) reproduces AR sampling token for token, and a
+ *       draft sampled from a distribution close to the verifier's is coupled to the verify sample
+ *       and accepted more often.
+ *   <li>Diffusion at T &gt; 0 draws <b>fresh noise for every denoising step</b> s = 1, 2, ...
+ *       within a block ({@link #pick(float[], int, int)}): a masked slot that stays masked is
+ *       re-sampled from new noise at the next step instead of repeating the draw it was not
+ *       confident in.
+ * </ul>
+ *
+ * Draws of different positions (or steps) are independent, so each emitted token is an exact sample
+ * of its conditional distribution.
+ *
+ * <p>Filtering never sorts the whole vocabulary when it need not: top-k keeps a bounded heap of the
+ * k best tokens, and top-p alone first tries the best {@value #PARTIAL_LIMIT} tokens, then 16 times
+ * as many. Either way the kept tokens and their probabilities are exactly (bit for bit) those of
+ * sorting every token by descending logit (ties to the lowest id), cutting after k tokens, then
+ * after the first prefix whose probability mass reaches p, and renormalising; top-p falls back to
+ * that full sort when the nucleus is larger than the prefix or when rounding leaves the cut in
+ * doubt.
+ *
+ * <p>A logit that is NaN or infinite fails every method with an {@link IllegalStateException}: a
+ * finite network on finite weights cannot produce one, so the checkpoint is broken, and sampling
+ * from it would emit garbage with a success status.
  */
 public final class TokenPicker {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+  /** Top-k up to this many tokens uses heap selection; top-p first tries this long a prefix. */
+  static final int PARTIAL_LIMIT = 1024;
 
   private final SamplingParams params;
   private final int maskTokenId;
@@ -28,31 +58,43 @@ public final class TokenPicker {
     this.maskTokenId = maskTokenId;
   }
 
-  /** The token for absolute position {@code position} from its logit row. */
+  /**
+   * The token for absolute position {@code position} from its logit row, with the draw of step 0:
+   * AR, prefill, verify and commit picks.
+   */
   public int pick(float[] logits, int position) {
-    return params.greedy() ? argmax(logits, maskTokenId) : sample(logits, draw(position));
+    return pick(logits, position, 0);
   }
 
   /**
-   * The token for {@code position} at diffusion denoising step {@code step} (1, 2, ... within a
-   * block; 0 is {@link #pick(float[], int)}): every step draws fresh noise.
+   * The token for absolute position {@code position} at denoising step {@code step}: 0 for AR,
+   * prefill, verify and commit picks (the same token as {@link #pick(float[], int)}), s = 1, 2, ...
+   * for the s-th denoising step of a diffusion block, so that every step draws fresh noise.
    */
   public int pick(float[] logits, int position, int step) {
-    return params.greedy() ? argmax(logits, maskTokenId) : sample(logits, draw(position, step));
+    if (params.greedy()) {
+      return argmax(logits, maskTokenId);
+    }
+    return sample(logits, draw(position, step));
+  }
+
+  /** The uniform draw in [0, 1) used at {@code position} by AR, verify and commit picks. */
+  public double draw(int position) {
+    return draw(position, 0);
   }
 
   /**
-   * The uniform draw of {@code position} at denoising step {@code step}; step 0 is {@link
-   * #draw(int)}.
+   * The uniform draw in [0, 1) used at {@code position} and denoising step {@code step} ({@code
+   * step} 0 is {@link #draw(int)}); see the class comment for which picks use which step.
+   *
+   * @throws IllegalArgumentException for a negative step
    */
   public double draw(int position, int step) {
-    long key = params.seed() ^ ((position + 1L) * GOLDEN_GAMMA);
-    return new SplittableRandom(step == 0 ? key : key ^ (step * 0xD1B54A32D192ED03L)).nextDouble();
-  }
-
-  /** The uniform draw in [0, 1) used at {@code position}. */
-  public double draw(int position) {
-    return new SplittableRandom(params.seed() ^ ((position + 1L) * GOLDEN_GAMMA)).nextDouble();
+    if (step < 0) {
+      throw new IllegalArgumentException("denoising step must be >= 0, got " + step);
+    }
+    long key = (position + 1L) + ((long) step << 32);
+    return new SplittableRandom(params.seed() ^ (key * GOLDEN_GAMMA)).nextDouble();
   }
 
   /** Index of the largest logit other than {@code excluded}; ties to the lowest id. */
@@ -61,8 +103,8 @@ public final class TokenPicker {
     float bestValue = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < logits.length; i++) {
       float v = logits[i];
-      if (Float.isNaN(v)) {
-        throw new IllegalStateException("logit " + i + " is NaN");
+      if (!Float.isFinite(v)) {
+        throw nonFinite(logits, i);
       }
       if (i != excluded && (best < 0 || v > bestValue)) {
         best = i;
@@ -78,8 +120,11 @@ public final class TokenPicker {
    */
   public static double confidence(float[] logits, int token) {
     double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
+    for (int i = 0; i < logits.length; i++) {
+      if (!Float.isFinite(logits[i])) {
+        throw nonFinite(logits, i);
+      }
+      max = Math.max(max, logits[i]);
     }
     double sum = 0;
     for (float v : logits) {
@@ -93,33 +138,107 @@ public final class TokenPicker {
    * filtering, in increasing id order. The mask token is never among them.
    */
   public Candidates candidates(float[] logits) {
+    requireFinite(logits);
     double invT = 1.0 / params.temperature();
     int n = logits.length;
     if ((params.topK() == 0 || params.topK() >= n) && params.topP() == 1) {
       return unfiltered(logits, invT);
     }
-    // Order by scaled logit, descending, ties to the lowest id: a sortable key per token.
-    long[] keys = new long[n - (maskTokenId >= 0 && maskTokenId < n ? 1 : 0)];
-    int k = 0;
+    int count = n - (maskTokenId >= 0 && maskTokenId < n ? 1 : 0);
+    int k = params.topK() > 0 ? Math.min(params.topK(), count) : count;
+    if (k < count && k <= PARTIAL_LIMIT) {
+      return filter(logits, invT, bestKeys(logits, k), k);
+    }
+    if (k == count && params.topP() < 1 && count > PARTIAL_LIMIT) {
+      Candidates nucleus = nucleusFromPrefix(logits, invT, count);
+      if (nucleus != null) {
+        return nucleus;
+      }
+    }
+    long[] keys = new long[count];
+    int q = 0;
     for (int i = 0; i < n; i++) {
+      if (i != maskTokenId) {
+        keys[q++] = key(logits, i);
+      }
+    }
+    Arrays.sort(keys);
+    return filter(logits, invT, keys, k);
+  }
+
+  /**
+   * The sort key of token {@code i}: ascending keys order tokens by logit, descending, ties to the
+   * lowest id.
+   */
+  private static long key(float[] logits, int i) {
+    int bits = Float.floatToIntBits(logits[i] == 0f ? 0f : logits[i]);
+    int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
+    // ~sortable decreases as the logit grows; the id in the low half breaks ties upwards.
+    return ((long) ~sortable << 32) | i;
+  }
+
+  private static int id(long key) {
+    return (int) key;
+  }
+
+  /**
+   * The {@code m} smallest keys of the non-mask tokens, sorted ascending: the first m tokens of the
+   * full order, found with a bounded max-heap in one pass (O(n log m), no allocation beyond m).
+   */
+  private long[] bestKeys(float[] logits, int m) {
+    long[] heap = new long[m]; // max-heap of the m smallest keys seen so far
+    int size = 0;
+    for (int i = 0; i < logits.length; i++) {
       if (i == maskTokenId) {
         continue;
       }
-      if (Float.isNaN(logits[i])) {
-        throw new IllegalStateException("logit " + i + " is NaN");
+      long key = key(logits, i);
+      if (size < m) {
+        int c = size++;
+        while (c > 0 && heap[(c - 1) / 2] < key) {
+          heap[c] = heap[(c - 1) / 2];
+          c = (c - 1) / 2;
+        }
+        heap[c] = key;
+      } else if (key < heap[0]) {
+        siftDown(heap, m, key);
       }
-      int bits = Float.floatToIntBits(logits[i] == 0f ? 0f : logits[i]);
-      int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
-      // ~sortable decreases as the logit grows; the id in the low half breaks ties upwards.
-      keys[k++] = ((long) ~sortable << 32) | i;
     }
-    Arrays.sort(keys);
-    int kept = params.topK() > 0 ? Math.min(params.topK(), keys.length) : keys.length;
-    double maxScaled = logits[(int) keys[0]] * invT;
+    Arrays.sort(heap, 0, size);
+    return heap;
+  }
+
+  /** Replaces the heap's top with {@code key} and restores the max-heap order. */
+  private static void siftDown(long[] heap, int size, long key) {
+    int c = 0;
+    while (true) {
+      int child = 2 * c + 1;
+      if (child >= size) {
+        break;
+      }
+      if (child + 1 < size && heap[child + 1] > heap[child]) {
+        child++;
+      }
+      if (heap[child] <= key) {
+        break;
+      }
+      heap[c] = heap[child];
+      c = child;
+    }
+    heap[c] = key;
+  }
+
+  /**
+   * Top-k then top-p over the first {@code kept} of {@code keys} (sorted ascending, the best tokens
+   * first): probabilities {@code exp(l / T - max)} summed in that order, the nucleus cut after the
+   * first prefix whose mass reaches p, renormalised.
+   */
+  private Candidates filter(float[] logits, double invT, long[] keys, int kept) {
+    double maxScaled = logits[id(keys[0])] * invT;
     double[] p = new double[kept];
     double sum = 0;
     for (int r = 0; r < kept; r++) {
-      p[r] = Math.exp(logits[(int) keys[r]] * invT - maxScaled);
+      p[r] = Math.exp(logits[id(keys[r])] * invT - maxScaled);
       sum += p[r];
     }
     if (params.topP() < 1) {
@@ -138,6 +257,71 @@ public final class TokenPicker {
         sum += p[q];
       }
     }
+    return byId(keys, p, kept, sum);
+  }
+
+  /**
+   * Top-p alone from a prefix of the best tokens ({@link #PARTIAL_LIMIT}, then 16 times more), or
+   * null when that cannot give exactly the result of {@link #filter} over the fully sorted row. The
+   * cut depends on the sum of every token's probability in descending order, which needs the full
+   * sort; instead the sum in id order brackets it (two sums of the same {@code count} positive
+   * terms differ by at most {@code 2 * count * 2^-53} of the sum), and the cut is taken when both
+   * ends of the bracket put it at the same token. Each cumulative mass only grows as the sum
+   * shrinks, so the true cut lies between.
+   */
+  Candidates nucleusFromPrefix(float[] logits, double invT, int count) {
+    float maxLogit = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < logits.length; i++) {
+      if (i != maskTokenId) {
+        maxLogit = Math.max(maxLogit, logits[i]);
+      }
+    }
+    double maxScaled = maxLogit * invT;
+    double anyOrder = 0;
+    for (int i = 0; i < logits.length; i++) {
+      if (i != maskTokenId) {
+        anyOrder += Math.exp(logits[i] * invT - maxScaled);
+      }
+    }
+    if (!Double.isFinite(maxScaled) || !Double.isFinite(anyOrder)) {
+      return null;
+    }
+    double slack = anyOrder * count * 0x1p-51;
+    double low = anyOrder - slack;
+    double high = anyOrder + slack;
+    for (int m = PARTIAL_LIMIT; m < count; m *= 16) {
+      long[] prefix = bestKeys(logits, m);
+      double[] p = new double[m];
+      double massIfLow = 0; // the largest the cumulative mass can be
+      double massIfHigh = 0; // the smallest
+      int earliestCut = -1;
+      for (int r = 0; r < m; r++) {
+        p[r] = Math.exp(logits[id(prefix[r])] * invT - maxScaled);
+        massIfLow += p[r] / low;
+        massIfHigh += p[r] / high;
+        if (earliestCut < 0 && massIfLow >= params.topP()) {
+          earliestCut = r + 1;
+        }
+        if (massIfHigh >= params.topP()) {
+          if (earliestCut != r + 1) {
+            return null;
+          }
+          double sum = 0;
+          for (int q = 0; q <= r; q++) {
+            sum += p[q];
+          }
+          return byId(prefix, p, r + 1, sum);
+        }
+      }
+      if (earliestCut >= 0) {
+        return null; // the cut lies beyond the prefix for one end of the bracket only
+      }
+    }
+    return null;
+  }
+
+  /** The first {@code kept} tokens of {@code keys} in increasing id order, {@code p / sum} each. */
+  private static Candidates byId(long[] keys, double[] p, int kept, double sum) {
     long[] byId = new long[kept];
     for (int r = 0; r < kept; r++) {
       byId[r] = ((keys[r] & 0xffffffffL) << 32) | r;
@@ -160,9 +344,6 @@ public final class TokenPicker {
     double[] probabilities = new double[kept];
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      if (Float.isNaN(logits[i])) {
-        throw new IllegalStateException("logit " + i + " is NaN");
-      }
       if (i != maskTokenId) {
         max = Math.max(max, logits[i] * invT);
       }
@@ -193,6 +374,31 @@ public final class TokenPicker {
     }
     // u lies in the rounding slack just below 1: the last kept token.
     return c.ids()[c.ids().length - 1];
+  }
+
+  private static void requireFinite(float[] logits) {
+    for (int i = 0; i < logits.length; i++) {
+      if (!Float.isFinite(logits[i])) {
+        throw nonFinite(logits, i);
+      }
+    }
+  }
+
+  /**
+   * The error for a NaN or infinite logit: a finite network on finite weights cannot produce one,
+   * so it names the token and value and points at the weights.
+   */
+  private static IllegalStateException nonFinite(float[] logits, int id) {
+    return new IllegalStateException(
+        "the forward pass produced a non-finite logit: token id "
+            + id
+            + " of "
+            + logits.length
+            + " is "
+            + logits[id]
+            + "; the checkpoint's weights likely hold Inf or NaN values: scan them"
+            + " (WeightScan.firstNonFinite, or `ndd logits --model DIR --ids ...`, which names"
+            + " the first such tensor)");
   }
 
   /**

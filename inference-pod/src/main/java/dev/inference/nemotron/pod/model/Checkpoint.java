@@ -2,7 +2,6 @@ package dev.inference.nemotron.pod.model;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,20 +60,28 @@ public final class Checkpoint implements AutoCloseable {
    * read (the CLI's {@code --lora none}).
    */
   public static Checkpoint open(Path dir, boolean loadDraftAdapter) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new CheckpointFormatException(dir + ": not a checkpoint directory (does not exist)");
+    FileAccess.Kind kind = FileAccess.kind(dir);
+    if (kind != FileAccess.Kind.DIRECTORY) {
+      throw new CheckpointFormatException(
+          dir
+              + ": not a checkpoint directory ("
+              + (kind == FileAccess.Kind.MISSING ? "does not exist" : "not a directory")
+              + ")");
     }
-    ModelConfig fromConfigJson = ConfigJson.read(dir.resolve("config.json"));
+    Path configFile = dir.resolve("config.json");
+    ModelConfig fromConfigJson = ConfigJson.read(configFile);
     ModelConfig config =
         fromConfigJson.withMoreEosTokenIds(
             GenerationConfigJson.eosTokenIds(
                 dir.resolve(GenerationConfigJson.FILE_NAME), fromConfigJson.vocabSize()));
     Arena arena = Arena.ofShared();
     try {
-      ModelWeights weights = weights(TensorStore.open(dir, arena), config);
+      TensorStore store = TensorStore.open(dir, arena);
+      ConfigAgreement.check(configFile, store, config);
+      ModelWeights weights = weights(store, config);
       Path loraDir = dir.resolve(DRAFT_ADAPTER_DIR);
       DraftAdapter adapter =
-          loadDraftAdapter && Files.isDirectory(loraDir)
+          loadDraftAdapter && FileAccess.kind(loraDir) == FileAccess.Kind.DIRECTORY
               ? DraftAdapterDirectory.read(loraDir, config, arena)
               : null;
       return new Checkpoint(dir, arena, config, weights, adapter);

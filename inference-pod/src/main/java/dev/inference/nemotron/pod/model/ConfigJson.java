@@ -43,6 +43,8 @@ public final class ConfigJson {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new CheckpointFormatException(file + ": not found (a checkpoint needs config.json)");
+    } catch (IOException e) {
+      throw FileAccess.failure("read", file, e);
     }
     return parse(text, file.toString());
   }
@@ -71,7 +73,12 @@ public final class ConfigJson {
     int hidden = requiredInt(root, "hidden_size", "");
     int heads = requiredInt(root, "num_attention_heads", "");
     int kvHeads = optionalInt(root, "num_key_value_heads", "", heads);
-    if (hidden > 0 && heads > 0 && kvHeads > 0 && heads % kvHeads != 0) {
+    boolean headsInRange =
+        heads > 0
+            && kvHeads > 0
+            && heads <= ModelConfig.MAX_HEADS
+            && kvHeads <= ModelConfig.MAX_HEADS;
+    if (hidden > 0 && headsInRange && heads % kvHeads != 0) {
       throw error(
           "num_key_value_heads must divide num_attention_heads (got "
               + heads

@@ -56,6 +56,8 @@ public final class DraftAdapterDirectory {
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException(
           configFile + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw FileAccess.failure("read", configFile, e);
     }
     if (root == null || !root.isObject()) {
       throw new CheckpointFormatException(configFile + ": expected a JSON object");

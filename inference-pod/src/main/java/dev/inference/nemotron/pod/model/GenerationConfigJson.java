@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +29,12 @@ final class GenerationConfigJson {
    *     integer nor a list of integers, or an id is outside {@code [0, vocabSize)}
    */
   static List<Integer> eosTokenIds(Path file, int vocabSize) throws IOException {
-    if (!Files.exists(file)) {
+    if (FileAccess.kind(file) == FileAccess.Kind.MISSING) {
       return List.of();
     }
     JsonNode root;
     try {
-      root = ConfigJson.JSON.readTree(Files.readString(file));
+      root = ConfigJson.JSON.readTree(FileAccess.readString(file));
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException(
           file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);

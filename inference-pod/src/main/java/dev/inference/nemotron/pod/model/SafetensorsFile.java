@@ -54,7 +54,7 @@ public final class SafetensorsFile {
    */
   public static SafetensorsFile map(Path file, Arena arena) throws IOException {
     MemorySegment whole;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = open(file)) {
       long size = channel.size();
       if (size < 8) {
         throw new CheckpointFormatException(
@@ -63,9 +63,11 @@ public final class SafetensorsFile {
                 + size
                 + " bytes, shorter than the 8-byte safetensors header length");
       }
-      whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointFormatException(file + ": safetensors file not found");
+      try {
+        whole = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+      } catch (IOException e) {
+        throw FileAccess.failure("memory-map", file, e);
+      }
     }
     long size = whole.byteSize();
     long headerLength = whole.get(LONG_LE, 0);
@@ -90,6 +92,16 @@ public final class SafetensorsFile {
     byte[] header = whole.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
     MemorySegment data = whole.asSlice(8 + headerLength);
     return new SafetensorsFile(file, data, parseHeader(file, header, data.byteSize()));
+  }
+
+  private static FileChannel open(Path file) throws IOException {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointFormatException(file + ": safetensors file not found");
+    } catch (IOException e) {
+      throw FileAccess.failure("read", file, e);
+    }
   }
 
   private static Map<String, Entry> parseHeader(Path file, byte[] header, long dataSize)

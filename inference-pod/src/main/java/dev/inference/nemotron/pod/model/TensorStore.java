@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,14 +38,14 @@ public final class TensorStore {
    */
   public static TensorStore open(Path dir, Arena arena) throws IOException {
     Path single = dir.resolve(SINGLE_FILE);
-    if (Files.isRegularFile(single)) {
+    if (FileAccess.kind(single) == FileAccess.Kind.FILE) {
       SafetensorsFile file = SafetensorsFile.map(single, arena);
       Map<String, SafetensorsFile> byTensor = new TreeMap<>();
       file.names().forEach(n -> byTensor.put(n, file));
       return new TensorStore(byTensor, List.of(file));
     }
     Path index = dir.resolve(INDEX_FILE);
-    if (Files.isRegularFile(index)) {
+    if (FileAccess.kind(index) == FileAccess.Kind.FILE) {
       return openSharded(dir, index, arena);
     }
     throw new CheckpointFormatException(
@@ -56,7 +55,7 @@ public final class TensorStore {
   private static TensorStore openSharded(Path dir, Path index, Arena arena) throws IOException {
     JsonNode root;
     try {
-      root = ConfigJson.JSON.readTree(Files.readString(index));
+      root = ConfigJson.JSON.readTree(FileAccess.readString(index));
     } catch (JsonProcessingException e) {
       throw new CheckpointFormatException(
           index + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
@@ -90,7 +89,7 @@ public final class TensorStore {
       }
       SafetensorsFile shard = shards.get(shardName);
       if (shard == null) {
-        if (!Files.isRegularFile(shardPath)) {
+        if (FileAccess.kind(shardPath) != FileAccess.Kind.FILE) {
           throw new CheckpointFormatException(
               index + ": shard " + shardName + " (holding " + tensor + ") does not exist");
         }

@@ -43,7 +43,11 @@ public final class TinyCheckpoint {
 
   /** Writes the checkpoint of {@code spec} into {@code dir} (created; existing files replaced). */
   public static Written write(TinyCheckpointSpec spec, Path dir) throws IOException {
-    Files.createDirectories(dir);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw FileAccess.failure("create the directory", dir, e);
+    }
     List<Path> files = new ArrayList<>();
     TinyTokenizerFiles.Ids ids;
     if (spec.tokenizer() == null) {

@@ -45,14 +45,14 @@ public record TinyCheckpointSpec(
   public static final int DEFAULT_VOCAB = 512;
 
   public TinyCheckpointSpec {
-    positive("hidden", hidden);
-    positive("layers", layers);
-    positive("intermediate", intermediate);
-    positive("heads", heads);
-    positive("kv-heads", kvHeads);
-    positive("head-dim", headDim);
-    positive("original-max-positions", originalMaxPositions);
-    positive("shards", shards);
+    bounded("hidden", hidden, ModelConfig.MAX_HIDDEN_SIZE);
+    bounded("layers", layers, ModelConfig.MAX_LAYERS);
+    bounded("intermediate", intermediate, ModelConfig.MAX_INTERMEDIATE_SIZE);
+    bounded("heads", heads, ModelConfig.MAX_HEADS);
+    bounded("kv-heads", kvHeads, ModelConfig.MAX_HEADS);
+    bounded("head-dim", headDim, ModelConfig.MAX_HEAD_DIM);
+    bounded("original-max-positions", originalMaxPositions, ModelConfig.MAX_POSITION_EMBEDDINGS);
+    bounded("shards", shards, Integer.MAX_VALUE);
     if (heads % kvHeads != 0) {
       throw new IllegalArgumentException(
           "kv-heads (" + kvHeads + ") must divide heads (" + heads + ")");
@@ -63,8 +63,8 @@ public record TinyCheckpointSpec(
     if (dtype == null) {
       throw new IllegalArgumentException("dtype is required (bf16, f16 or f32)");
     }
-    if (tokenizer == null && vocab <= 0) {
-      throw new IllegalArgumentException("vocab must be positive, got " + vocab);
+    if (tokenizer == null) {
+      bounded("vocab", vocab, ModelConfig.MAX_VOCAB_SIZE);
     }
     if (tokenizer != null && vocab != 0) {
       throw new IllegalArgumentException(
@@ -73,9 +73,12 @@ public record TinyCheckpointSpec(
     if (!(ropeTheta > 0)) {
       throw new IllegalArgumentException("rope-theta must be positive, got " + ropeTheta);
     }
-    if (!(ropeFactor >= 1) || originalMaxPositions * ropeFactor > Integer.MAX_VALUE) {
+    if (!(ropeFactor >= 1)
+        || Math.round(originalMaxPositions * ropeFactor) > ModelConfig.MAX_POSITION_EMBEDDINGS) {
       throw new IllegalArgumentException(
-          "rope-factor must be >= 1 and original-max-positions * rope-factor fit an int, got "
+          "rope-factor must be >= 1 and original-max-positions * rope-factor at most "
+              + ModelConfig.MAX_POSITION_EMBEDDINGS
+              + ", got "
               + ropeFactor);
     }
     int tensors = 9 * layers + 3;
@@ -99,9 +102,12 @@ public record TinyCheckpointSpec(
     return (int) Math.round(originalMaxPositions * ropeFactor);
   }
 
-  private static void positive(String field, int value) {
+  private static void bounded(String field, int value, int max) {
     if (value <= 0) {
       throw new IllegalArgumentException(field + " must be positive, got " + value);
+    }
+    if (value > max) {
+      throw new IllegalArgumentException(field + " must be at most " + max + ", got " + value);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.inference.nemotron.pod.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inference.nemotron.pod.tokenizer.TinyTokenizerFiles;
 import java.io.IOException;
@@ -28,12 +29,12 @@ final class TokenizerCopy {
     Path tokenizerJson = from.resolve("tokenizer.json");
     Path tokenizerConfig = from.resolve("tokenizer_config.json");
     for (Path p : List.of(tokenizerJson, tokenizerConfig)) {
-      if (!Files.isRegularFile(p)) {
+      if (FileAccess.kind(p) != FileAccess.Kind.FILE) {
         throw new CheckpointFormatException(p + ": not found (--tokenizer needs both files)");
       }
     }
-    JsonNode tokenizer = ConfigJson.JSON.readTree(tokenizerJson.toFile());
-    JsonNode config = ConfigJson.JSON.readTree(tokenizerConfig.toFile());
+    JsonNode tokenizer = readJson(tokenizerJson);
+    JsonNode config = readJson(tokenizerConfig);
     Map<String, Integer> ids = new HashMap<>();
     int highest = -1;
     JsonNode vocab = tokenizer.path("model").path("vocab");
@@ -64,10 +65,28 @@ final class TokenizerCopy {
     }
     for (Path p : List.of(tokenizerJson, tokenizerConfig)) {
       Path target = to.resolve(p.getFileName());
-      Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw FileAccess.failure("copy " + p + " to", target, e);
+      }
       files.add(target);
     }
     return new TinyTokenizerFiles.Ids(bos, eos, mask, highest + 1);
+  }
+
+  private static JsonNode readJson(Path file) throws IOException {
+    JsonNode root;
+    try {
+      root = ConfigJson.JSON.readTree(FileAccess.readString(file));
+    } catch (JsonProcessingException e) {
+      throw new CheckpointFormatException(
+          file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new CheckpointFormatException(file + ": expected a JSON object at the top level");
+    }
+    return root;
   }
 
   private static int maskToken(

@@ -1,12 +1,11 @@
 package dev.inference.nemotron.pod.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.inference.nemotron.pod.model.FileAccess;
 import dev.inference.nemotron.pod.tokenizer.jinja.RaisedByTemplateException;
 import dev.inference.nemotron.pod.tokenizer.jinja.Template;
 import dev.inference.nemotron.pod.tokenizer.jinja.TemplateException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,8 +109,8 @@ public final class ChatTemplate {
         template = config.get("chat_template");
       }
       Path jinjaFile = configFile.resolveSibling("chat_template.jinja");
-      if (Files.isRegularFile(jinjaFile)) {
-        String text = Files.readString(jinjaFile, StandardCharsets.UTF_8);
+      if (FileAccess.kind(jinjaFile) != FileAccess.Kind.MISSING) {
+        String text = FileAccess.readString(jinjaFile);
         return new Definition(text, jinjaFile.toString(), special);
       }
       String origin = configFile + " chat_template";

@@ -3,8 +3,9 @@ package dev.inference.nemotron.pod.tokenizer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inference.nemotron.pod.model.FileAccess;
+import dev.inference.nemotron.pod.model.Printable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,12 @@ import java.util.OptionalInt;
  * model. No BOS/EOS is ever added. Instances are immutable and safe to share between threads.
  */
 public final class Tokenizer {
+  /**
+   * The largest vocabulary (highest id + 1) a tokenizer may have: 64 times that of the models
+   * served, and small enough that the tables indexed by id fit any heap the runtime runs with.
+   */
+  public static final int MAX_VOCABULARY_SIZE = 1 << 23;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TextNormalizer normalizer;
@@ -82,14 +89,18 @@ public final class Tokenizer {
    *     message names the file and the JSON path
    */
   public static Tokenizer load(Path dir) throws IOException {
-    Path file = Files.isRegularFile(dir) ? dir : dir.resolve("tokenizer.json");
-    if (!Files.isRegularFile(file)) {
+    Path file = FileAccess.kind(dir) == FileAccess.Kind.FILE ? dir : dir.resolve("tokenizer.json");
+    if (FileAccess.kind(file) != FileAccess.Kind.FILE) {
       throw new NoSuchFileException(
-          file.toString(), null, "no tokenizer.json: expected a Hugging Face tokenizer directory");
+          file.toString(),
+          null,
+          "not found: no tokenizer.json (expected a Hugging Face tokenizer directory, or its"
+              + " tokenizer.json file itself)");
     }
     JsonNode root = readJson(file);
     Path configFile = file.resolveSibling("tokenizer_config.json");
-    JsonNode config = Files.isRegularFile(configFile) ? readJson(configFile) : null;
+    JsonNode config =
+        FileAccess.kind(configFile) == FileAccess.Kind.MISSING ? null : readJson(configFile);
     TextNormalizer normalizer;
     PreTokenizer preTokenizer;
     BytePairModel model;
@@ -103,7 +114,7 @@ public final class Tokenizer {
           new AddedVocabulary(
               TokenizerJson.addedTokens(root.get("added_tokens"), "added_tokens"), normalizer);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(Printable.quote(file + ": " + e.getMessage()), e);
     }
     int eosId = -1;
     String eos = config == null ? null : tokenText(config.get("eos_token"));
@@ -112,23 +123,31 @@ public final class Tokenizer {
       Integer id = addedEos != null ? Integer.valueOf(addedEos.id()) : model.vocab().get(eos);
       if (id == null) {
         throw new IllegalArgumentException(
-            configFile + ": eos_token '" + eos + "' is not in the vocabulary of " + file);
+            Printable.quote(
+                configFile + ": eos_token '" + eos + "' is not in the vocabulary of " + file));
       }
       eosId = id;
     }
-    ChatTemplate.Definition chat = ChatTemplate.Definition.read(config, configFile);
+    ChatTemplate.Definition chat;
+    try {
+      chat = ChatTemplate.Definition.read(config, configFile);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Printable.quote(e.getMessage()), e);
+    }
     return new Tokenizer(normalizer, preTokenizer, model, added, eosId, file.toString(), chat);
   }
 
   private static JsonNode readJson(Path file) throws IOException {
+    String text = FileAccess.readString(file);
     try {
-      JsonNode node = JSON.readTree(file.toFile());
+      JsonNode node = JSON.readTree(text);
       if (node == null || !node.isObject()) {
         throw new IllegalArgumentException(file + ": expected a JSON object");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          Printable.quote(file + ": malformed JSON: " + e.getOriginalMessage()), e);
     }
   }
 

@@ -123,6 +123,7 @@ final class TokenizerJson {
         throw new IllegalArgumentException(
             path + ".vocab[\"" + e.getKey() + "\"]: expected a non-negative integer id");
       }
+      requireSupportedId(e.getValue().asInt(), path + ".vocab[\"" + e.getKey() + "\"]");
       vocab.put(e.getKey(), e.getValue().asInt());
     }
     String prefix = optionalText(node, "continuing_subword_prefix");
@@ -197,6 +198,7 @@ final class TokenizerJson {
       if (!t.hasNonNull("id") || !t.get("id").canConvertToInt()) {
         throw new IllegalArgumentException(at + ".id: expected an integer");
       }
+      requireSupportedId(t.get("id").asInt(), at + ".id");
       boolean special = bool(t, "special", false, at);
       try {
         tokens.add(
@@ -213,6 +215,22 @@ final class TokenizerJson {
       }
     }
     return tokens;
+  }
+
+  /**
+   * Rejects an id the tables indexed by id ({@link Tokenizer}) could not hold without exhausting
+   * the heap: a corrupt or hostile file with the id 2147483647 would otherwise need 2^31 entries.
+   */
+  private static void requireSupportedId(int id, String path) {
+    if (id >= Tokenizer.MAX_VOCABULARY_SIZE) {
+      throw new IllegalArgumentException(
+          path
+              + ": id "
+              + id
+              + " is beyond the largest supported vocabulary ("
+              + Tokenizer.MAX_VOCABULARY_SIZE
+              + " ids)");
+    }
   }
 
   private static String type(JsonNode node, String path) {

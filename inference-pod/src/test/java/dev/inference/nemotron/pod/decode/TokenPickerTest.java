@@ -156,4 +156,87 @@ class TokenPickerTest {
     assertThatThrownBy(() -> TokenPicker.argmax(new float[] {0, Float.NaN}, -1))
         .hasMessageContaining("NaN");
   }
+
+  /**
+   * An Inf weight makes logits infinite (or NaN): every way of picking refuses them, naming the
+   * token and value and pointing at the weights, instead of emitting garbage.
+   */
+  @Test
+  void everyNonFiniteLogitFailsNamingTheTokenAndTheWeights() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      float[] logits = {0.5f, 1f, 0f, bad, 0.25f};
+      String expected = "the forward pass produced a non-finite logit: token id 3 of 5 is " + bad;
+      TokenPicker greedy = new TokenPicker(SamplingParams.greedy(1), MASK);
+      TokenPicker sampled = new TokenPicker(sampling(1, 0, 1, 1), MASK);
+      TokenPicker topK = new TokenPicker(sampling(1, 2, 1, 1), MASK);
+      TokenPicker topP = new TokenPicker(sampling(1, 0, 0.5, 1), MASK);
+      List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls =
+          List.of(
+              () -> greedy.pick(logits, 0),
+              () -> sampled.pick(logits, 0),
+              () -> sampled.pick(logits, 0, 4),
+              () -> topK.pick(logits, 0),
+              () -> topP.pick(logits, 0),
+              () -> sampled.candidates(logits),
+              () -> TokenPicker.argmax(logits, MASK),
+              () -> TokenPicker.confidence(logits, 1));
+      for (var call : calls) {
+        assertThatThrownBy(call)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith(expected)
+            .hasMessageContaining("the checkpoint's weights likely hold Inf or NaN values")
+            .hasMessageContaining("scan them");
+      }
+    }
+    // Even the mask's logit: no finite network produces it.
+    assertThatThrownBy(() -> TokenPicker.argmax(new float[] {0, 1, Float.NaN}, 2))
+        .hasMessageContaining("token id 2 of 3 is NaN");
+  }
+
+  @Test
+  void stepZeroIsTodaysDrawAndPick() {
+    long seed = 0x5EEDL;
+    TokenPicker picker = new TokenPicker(sampling(1, 0, 1, seed), MASK);
+    float[] logits = logitsFor(0.2, 0.2, 0.01, 0.3, 0.29);
+    for (int position = 0; position < 500; position++) {
+      double today =
+          new java.util.SplittableRandom(seed ^ ((position + 1L) * 0x9E3779B97F4A7C15L))
+              .nextDouble();
+      assertThat(picker.draw(position, 0)).isEqualTo(today).isEqualTo(picker.draw(position));
+      assertThat(picker.pick(logits, position, 0)).isEqualTo(picker.pick(logits, position));
+    }
+  }
+
+  @Test
+  void everyDenoisingStepDrawsFreshNoise() {
+    TokenPicker picker = new TokenPicker(sampling(1, 0, 1, 99), MASK);
+    java.util.Set<Double> draws = new java.util.HashSet<>();
+    double sum = 0;
+    int n = 0;
+    for (int position = 0; position < 200; position++) {
+      for (int step = 0; step < 64; step++) {
+        double u = picker.draw(position, step);
+        assertThat(u).isBetween(0.0, 1.0);
+        draws.add(u);
+        sum += u;
+        n++;
+      }
+    }
+    assertThat(draws).as("no two (position, step) pairs share a draw").hasSize(n);
+    assertThat(sum / n).isCloseTo(0.5, within(0.01));
+    // A flat row: the token changes with the step, not only with the position.
+    float[] flat = {0, 0, 0, 0, 0, 0, 0, 0};
+    java.util.Set<Integer> tokens = new java.util.HashSet<>();
+    for (int step = 1; step <= 32; step++) {
+      tokens.add(picker.pick(flat, 7, step));
+    }
+    assertThat(tokens).hasSizeGreaterThan(4).doesNotContain(MASK);
+    assertThatThrownBy(() -> picker.draw(0, -1)).hasMessageContaining("step must be >= 0");
+  }
+
+  @Test
+  void greedyPicksIgnoreTheStep() {
+    TokenPicker picker = new TokenPicker(SamplingParams.greedy(1), MASK);
+    assertThat(picker.pick(new float[] {1, 5, 9, 5}, 3, 17)).isEqualTo(1);
+  }
 }

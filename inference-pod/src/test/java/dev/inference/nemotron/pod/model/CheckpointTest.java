@@ -161,9 +161,122 @@ class CheckpointTest {
     Files.writeString(dir.resolve("config.json"), ConfigJson.toJson(oneKvHead));
     assertThatThrownBy(() -> Checkpoint.open(dir))
         .hasMessage(
-            dir.resolve("model.safetensors")
-                + ": tensor encoder.layers.0.self_attn.k_proj.weight has shape [16, 16], expected"
-                + " [num_key_value_heads*head_dim=8, hidden_size=16] from config.json");
+            dir.resolve("config.json")
+                + ": num_key_value_heads*head_dim is 8, but"
+                + " encoder.layers.0.self_attn.k_proj.weight in "
+                + dir.resolve("model.safetensors")
+                + " has shape [16, 16] (dimension 0 is 16): config.json and the weights disagree");
+  }
+
+  @Test
+  void rejectsALaterLayersShapeNamingTheTensorAndTheConfigDimensions() throws Exception {
+    RandomWeights.write(smallConfig(), DType.F32, 1, 1, 0, dir);
+    Path file = dir.resolve("model.safetensors");
+    String norm = "encoder.layers.1.input_layernorm.weight";
+    rewriteWithout(file, norm);
+    addTensors(file, norm);
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            file
+                + ": tensor "
+                + norm
+                + " has shape [2], expected [hidden_size=16] from config.json");
+  }
+
+  /** A hostile config.json: the layer count is bounded before the tensor list is built from it. */
+  @Test
+  void rejectsAHugeLayerCountBeforeSizingAnythingFromIt() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 1, 0, dir);
+    setConfigField("num_hidden_layers", 2147483647);
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageStartingWith(
+            dir.resolve("config.json")
+                + ": num_hidden_layers is 2147483647, beyond the largest supported value 1024");
+  }
+
+  @Test
+  void rejectsALayerCountTheTensorsDoNotHave() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 1, 0, dir);
+    setConfigField("num_hidden_layers", 1000);
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage(
+            dir.resolve("config.json")
+                + ": num_hidden_layers is 1000, but "
+                + dir.resolve("model.safetensors")
+                + " hold layers encoder.layers.0 .. encoder.layers.1 (2 distinct): config.json"
+                + " and the weights disagree");
+    setConfigField("num_hidden_layers", 1);
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessageStartingWith(dir.resolve("config.json") + ": num_hidden_layers is 1, but ");
+  }
+
+  @Test
+  void rejectsSizesTheTensorsDoNotHaveNamingTheField() throws Exception {
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 1, 0, dir);
+    Path configFile = dir.resolve("config.json");
+    String original = Files.readString(configFile);
+    String[][] cases = {
+      {"hidden_size", "1000", "encoder.embed_tokens.weight", "1", "16"},
+      {"vocab_size", "8000000", "encoder.embed_tokens.weight", "0", "40"},
+      {"intermediate_size", "200000", "encoder.layers.0.mlp.gate_proj.weight", "0", "24"},
+      {"head_dim", "1000", "encoder.layers.0.self_attn.q_proj.weight", "0", "32"},
+    };
+    for (String[] c : cases) {
+      Files.writeString(configFile, original);
+      setConfigField(c[0], Integer.parseInt(c[1]));
+      String field = c[0].equals("head_dim") ? "num_attention_heads*head_dim" : c[0];
+      long expected = c[0].equals("head_dim") ? 4 * 1000 : Long.parseLong(c[1]);
+      assertThatThrownBy(() -> Checkpoint.open(dir))
+          .as(c[0])
+          .hasMessageStartingWith(configFile + ": " + field + " is " + expected + ", but " + c[2])
+          .hasMessageContaining("(dimension " + c[3] + " is " + c[4] + ")")
+          .hasMessageEndingWith("config.json and the weights disagree");
+    }
+  }
+
+  @Test
+  void escapesControlCharactersOfTensorNamesInErrors() throws Exception {
+    RandomWeights.write(smallConfig(), DType.F32, 1, 1, 0, dir);
+    Path file = dir.resolve("model.safetensors");
+    addTensors(file, "encoder.\u001b[2J\u001b[31mevil\ntensor");
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessageEndingWith("encoder.\\u001b[2J\\u001b[31mevil\\ntensor")
+        .satisfies(e -> assertThat(Printable.isPrintable(e.getMessage())).isTrue());
+  }
+
+  @Test
+  void saysWhyAFileCannotBeReadInsteadOfPrintingItsPath() throws Exception {
+    Path notADirectory = dir.resolve("file");
+    Files.writeString(notADirectory, "x");
+    assertThatThrownBy(() -> Checkpoint.open(notADirectory))
+        .hasMessage(notADirectory + ": not a checkpoint directory (not a directory)");
+    Path loop = Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop"));
+    assertThatThrownBy(() -> Checkpoint.open(loop))
+        .hasMessageStartingWith("cannot access " + loop + ": too many levels of symbolic links");
+    Files.createDirectory(dir.resolve("config.json"));
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage("cannot read " + dir.resolve("config.json") + ": is a directory");
+  }
+
+  @Test
+  void saysPermissionDeniedForAnUnreadableConfig() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "root reads every file");
+    RandomWeights.write(smallConfig(), DType.BF16, 1, 1, 0, dir);
+    Path configFile = dir.resolve("config.json");
+    Files.setPosixFilePermissions(configFile, java.util.Set.of());
+    assertThatThrownBy(() -> Checkpoint.open(dir))
+        .hasMessage("cannot read " + configFile + ": permission denied");
+  }
+
+  private void setConfigField(String field, int value) throws Exception {
+    Path configFile = dir.resolve("config.json");
+    var root =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            ConfigJson.JSON.readTree(Files.readString(configFile));
+    root.put(field, value);
+    Files.writeString(configFile, root.toString());
   }
 
   @Test

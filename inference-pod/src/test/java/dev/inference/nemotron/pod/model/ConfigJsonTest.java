@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigJsonTest {
 
@@ -250,6 +252,57 @@ class ConfigJsonTest {
         .hasMessageStartingWith("/ckpt/config.json: tie_word_embeddings is true");
     assertThatThrownBy(() -> parse(with("head_dim", "127")))
         .hasMessage("/ckpt/config.json: head_dim must be even for RoPE, got 127");
+  }
+
+  /**
+   * A hostile config.json: each size is bounded before anything is sized from it, so 2147483647
+   * layers fail at once, naming the file and field, instead of exhausting the heap.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "num_hidden_layers",
+        "hidden_size",
+        "vocab_size",
+        "intermediate_size",
+        "num_attention_heads",
+        "num_key_value_heads",
+        "head_dim",
+        "max_position_embeddings",
+        "block_size"
+      })
+  void rejectsAHugeSizeNamingTheFileAndField(String field) throws Exception {
+    assertThatThrownBy(() -> parse(with(field, "2147483647")))
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageStartingWith(
+            "/ckpt/config.json: " + field + " is 2147483647, beyond the largest supported value ");
+  }
+
+  @Test
+  void acceptsSizesUpToTheBoundsAndEstimatesTheKvCache() throws Exception {
+    ModelConfig c = parse(FOURTEEN_B);
+    // 40 layers * 8 kv heads * 128 * (K and V) * 4 bytes.
+    assertThat(c.kvBytesPerPosition()).isEqualTo(40L * 8 * 128 * 2 * 4).isEqualTo(327_680);
+    assertThat(c.kvCacheBytes(262_144)).isEqualTo(327_680L * 262_144);
+    assertThat(c.logitBytesPerRow()).isEqualTo(131_072L * 4);
+    assertThatThrownBy(() -> c.kvCacheBytes(-1)).hasMessageContaining("positions must be >= 0");
+    ModelConfig widest = parse(with("max_position_embeddings", "16777216"));
+    assertThat(widest.maxPositionEmbeddings()).isEqualTo(ModelConfig.MAX_POSITION_EMBEDDINGS);
+  }
+
+  @Test
+  void escapesControlCharactersOfQuotedValues() throws Exception {
+    assertThatThrownBy(() -> parse(with("model_type", "\"\\u001b[2J\\u001b[31mevil\\r\\n\"")))
+        .hasMessageContaining("model_type is \"\\u001b[2J\\u001b[31mevil\\r\\n\"")
+        .satisfies(e -> assertThat(Printable.isPrintable(e.getMessage())).isTrue());
+    assertThatThrownBy(
+            () ->
+                parse(
+                    with(
+                        "rope_parameters",
+                        "{\"rope_type\":\"\\u001b]0;x\\u0007\",\"rope_theta\":1e6}")))
+        .hasMessageContaining("rope type '\\u001b]0;x\\u0007' is not supported")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
   }
 
   @Test

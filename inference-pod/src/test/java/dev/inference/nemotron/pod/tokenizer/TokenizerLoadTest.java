@@ -78,4 +78,57 @@ class TokenizerLoadTest {
         .hasMessageStartingWith(config.toString())
         .hasMessageContaining("eos_token '<eos>'");
   }
+
+  /** One id of 2^31 - 2 would size every per-id table to 2^31 entries: refused, naming it. */
+  @Test
+  void rejectsAnIdBeyondTheLargestSupportedVocabulary(@TempDir Path dir) throws Exception {
+    TinyTokenizerFiles.write(dir, 400);
+    Path file = dir.resolve("tokenizer.json");
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode added =
+        (com.fasterxml.jackson.databind.node.ObjectNode) root.withArray("added_tokens").get(0);
+    int original = added.get("id").asInt();
+    added.put("id", 2_147_483_646);
+    Files.writeString(file, root.toString());
+    assertThatThrownBy(() -> Tokenizer.load(dir))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file.toString())
+        .hasMessageContaining(
+            "added_tokens[0].id: id 2147483646 is beyond the largest supported vocabulary"
+                + " (8388608 ids)");
+    added.put("id", original);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("model").get("vocab"))
+        .put("huge", 9_000_000);
+    Files.writeString(file, root.toString());
+    assertThatThrownBy(() -> Tokenizer.load(dir))
+        .hasMessageContaining("model.vocab[\"huge\"]: id 9000000 is beyond the largest");
+  }
+
+  @Test
+  void escapesControlCharactersQuotedFromTheFiles(@TempDir Path dir) throws Exception {
+    TinyTokenizerFiles.write(dir, 400);
+    Path file = dir.resolve("tokenizer.json");
+    String good = Files.readString(file);
+    Files.writeString(
+        file, good.replace("\"type\" : \"NFC\"", "\"type\" : \"\\u001b[2J\\r\\nfake\""));
+    assertThatThrownBy(() -> Tokenizer.load(dir))
+        .hasMessageContaining("normalizer type '\\u001b[2J\\r\\nfake' is not supported")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b").doesNotContain("\n"));
+    Files.writeString(file, good);
+    Path config = dir.resolve("tokenizer_config.json");
+    Files.writeString(config, Files.readString(config).replace("\"</s>\"", "\"\\u009b31m\""));
+    assertThatThrownBy(() -> Tokenizer.load(dir)).hasMessageContaining("eos_token '\\u009b31m'");
+    TinyTokenizerFiles.write(dir, 400);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replaceFirst(
+                "\\{",
+                "{\"chat_template\": [{\"name\": \"\\\\u001b[8mhidden\", \"template\": \"x\"}],"));
+    assertThatThrownBy(() -> Tokenizer.load(dir))
+        .hasMessageContaining("[\\u001b[8mhidden] has no string template named 'default'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
+  }
 }
