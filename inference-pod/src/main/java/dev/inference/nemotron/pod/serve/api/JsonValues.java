@@ -107,10 +107,13 @@ final class JsonValues {
       throw typeError(param, "an integer", value);
     }
     BigInteger given = value.bigIntegerValue();
-    if (given.compareTo(BigInteger.valueOf(min)) < 0
-        || given.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw ApiError.invalidRequest(
-          param, param + " must be " + range(min, max) + ", got " + given);
+    boolean tooSmall = given.compareTo(BigInteger.valueOf(min)) < 0;
+    boolean tooLarge = given.compareTo(BigInteger.valueOf(max)) > 0;
+    if (tooSmall || tooLarge) {
+      boolean unbounded = max == Integer.MAX_VALUE || max == Long.MAX_VALUE;
+      String allowed =
+          !unbounded ? "between " + min + " and " + max : tooSmall ? ">= " + min : "at most " + max;
+      throw ApiError.invalidRequest(param, param + " must be " + allowed + ", got " + given);
     }
     return given.longValue();
   }
@@ -149,13 +152,6 @@ final class JsonValues {
       return value.isEmpty() ? "an empty array" : "an array";
     }
     return value.isEmpty() ? "an empty object" : "an object";
-  }
-
-  private static String range(long min, long max) {
-    if (max == Long.MAX_VALUE) {
-      return ">= " + min;
-    }
-    return "between " + min + " and " + max;
   }
 
   private static boolean blank(byte[] body) {
