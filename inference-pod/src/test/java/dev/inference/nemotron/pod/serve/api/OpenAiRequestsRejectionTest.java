@@ -47,7 +47,15 @@ class OpenAiRequestsRejectionTest {
         Endpoint.COMPLETION,
         "{'model':'m','prompt':'a','x':" + "[".repeat(100) + "]".repeat(100) + "}",
         null,
-        "nesting depth");
+        "nests arrays and objects deeper than 32 levels");
+    prompt(rows, "'a','seed':" + "9".repeat(70), null, "a number longer than 64 characters");
+    raw(rows, Endpoint.COMPLETION, "{'model':'m','prompt':'a'} {}", null, "more content after");
+    raw(
+        rows,
+        Endpoint.CHAT,
+        "{",
+        null,
+        "expected close marker for Object (start marker at [line: 1");
     // model
     raw(rows, Endpoint.COMPLETION, "{'prompt':'a'}", "model", "model is required");
     raw(rows, Endpoint.CHAT, "{'model':null,'messages':[]}", "model", "model is required");
