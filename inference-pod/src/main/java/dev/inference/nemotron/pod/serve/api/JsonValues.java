@@ -9,11 +9,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.util.regex.Pattern;
 
 /**
  * Typed reads of request JSON with errors that name the field, say what was given and what is
@@ -24,6 +26,9 @@ final class JsonValues {
   /** Deeper than any OpenAI request needs; bounds the parser's work on hostile bodies. */
   static final int MAX_NESTING_DEPTH = 32;
 
+  /** Longer than any number a request needs (a 64-bit seed has 20 digits). */
+  static final int MAX_NUMBER_LENGTH = 64;
+
   private static final ObjectMapper JSON =
       JsonMapper.builder(
               JsonFactory.builder()
@@ -31,13 +36,16 @@ final class JsonValues {
                   .streamReadConstraints(
                       StreamReadConstraints.builder()
                           .maxNestingDepth(MAX_NESTING_DEPTH)
-                          .maxNumberLength(64)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
                           .build())
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private static final int SHOWN_CHARS = 40;
+
+  /** Jackson's "[Source: REDACTED (...); line: 1, column: 1]": the source is noise to a client. */
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;]*; ");
 
   private JsonValues() {}
 
@@ -51,11 +59,26 @@ final class JsonValues {
     try {
       root = JSON.readTree(body);
     } catch (StreamConstraintsException e) {
+      String limit = e.getOriginalMessage();
       throw ApiError.invalidRequest(
-          null, "request body exceeds a parser limit: " + e.getOriginalMessage());
+          null,
+          limit.contains("nesting depth")
+              ? "request body nests arrays and objects deeper than %d levels"
+                  .formatted(MAX_NESTING_DEPTH)
+              : limit.contains("Number value length")
+                  ? "request body holds a number longer than %d characters"
+                      .formatted(MAX_NUMBER_LENGTH)
+                  : "request body exceeds a parser limit: " + limit);
+    } catch (MismatchedInputException e) {
+      // Only FAIL_ON_TRAILING_TOKENS gets here: reading a tree accepts any JSON value.
+      throw ApiError.invalidRequest(
+          null,
+          "request body is not valid JSON: more content after the end of the object"
+              + at(e.getLocation()));
     } catch (JsonProcessingException e) {
+      String problem = SOURCE.matcher(e.getOriginalMessage()).replaceAll("[");
       throw ApiError.invalidRequest(
-          null, "request body is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+          null, "request body is not valid JSON: " + problem + at(e.getLocation()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading a byte array does no I/O", e);
     }
@@ -107,10 +130,13 @@ final class JsonValues {
       throw typeError(param, "an integer", value);
     }
     BigInteger given = value.bigIntegerValue();
-    if (given.compareTo(BigInteger.valueOf(min)) < 0
-        || given.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw ApiError.invalidRequest(
-          param, param + " must be " + range(min, max) + ", got " + given);
+    boolean tooSmall = given.compareTo(BigInteger.valueOf(min)) < 0;
+    boolean tooLarge = given.compareTo(BigInteger.valueOf(max)) > 0;
+    if (tooSmall || tooLarge) {
+      boolean unbounded = max == Integer.MAX_VALUE || max == Long.MAX_VALUE;
+      String allowed =
+          !unbounded ? "between " + min + " and " + max : tooSmall ? ">= " + min : "at most " + max;
+      throw ApiError.invalidRequest(param, param + " must be " + allowed + ", got " + given);
     }
     return given.longValue();
   }
@@ -149,13 +175,6 @@ final class JsonValues {
       return value.isEmpty() ? "an empty array" : "an array";
     }
     return value.isEmpty() ? "an empty object" : "an object";
-  }
-
-  private static String range(long min, long max) {
-    if (max == Long.MAX_VALUE) {
-      return ">= " + min;
-    }
-    return "between " + min + " and " + max;
   }
 
   private static boolean blank(byte[] body) {
