@@ -22,7 +22,8 @@ public final class Ndd {
         new DetokenizeCommand(),
         new TinyCheckpointCommand(),
         new GenerateCommand(),
-        new FetchCommand());
+        new FetchCommand(),
+        new ServeCommand());
   }
 
   private Ndd() {}

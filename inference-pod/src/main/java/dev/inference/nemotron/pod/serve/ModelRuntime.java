@@ -109,8 +109,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** Bytes of KV cache one position takes (K and V of every layer, fp32). */
   public long kvBytesPerPosition() {
-    ModelConfig c = config();
-    return 2L * c.numHiddenLayers() * c.kvWidth() * Float.BYTES;
+    return config().kvBytesPerPosition();
   }
 
   /** The prompt of a chat, rendered with the checkpoint's template and encoded. */
