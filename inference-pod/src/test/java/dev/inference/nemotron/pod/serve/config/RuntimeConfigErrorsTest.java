@@ -26,7 +26,9 @@ class RuntimeConfigErrorsTest {
         Arguments.of("model: [", "not valid YAML"),
         Arguments.of("- a\n- b\n", "expected a mapping (key: value lines) at the top level"),
         Arguments.of("quantization: bf16\n", "missing required key model"),
-        Arguments.of("model: {size: 8B}\n", "missing required key model.path"),
+        Arguments.of(
+            "model: {pth: /m}\n", "missing required key model.path (the keys here are pth)"),
+        Arguments.of("model: {path: /m\n", "not valid YAML: while parsing a flow mapping"),
         Arguments.of("model: /models\n", "model: must be a mapping (key: value), got the string"),
         Arguments.of(MODEL + "replicas: 3\n", "unknown key replicas; the keys here are model,"),
         Arguments.of(
