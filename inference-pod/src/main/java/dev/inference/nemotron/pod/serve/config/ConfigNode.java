@@ -49,7 +49,7 @@ final class ConfigNode {
       root = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       throw new InvalidConfigException(
-          file, "not valid YAML: " + e.getOriginalMessage() + at(e.getLocation()));
+          file, "not valid YAML: " + oneLine(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading a byte array does no I/O", e);
     }
@@ -224,7 +224,24 @@ final class ConfigNode {
   }
 
   private InvalidConfigException missing(String key) {
-    return new InvalidConfigException(file, "missing required key " + keyPath(key));
+    List<String> present = new ArrayList<>();
+    node.fieldNames().forEachRemaining(present::add);
+    return new InvalidConfigException(
+        file,
+        "missing required key "
+            + keyPath(key)
+            + (present.isEmpty() || path.isEmpty()
+                ? ""
+                : " (the keys here are " + String.join(", ", present) + ")"));
+  }
+
+  /** SnakeYAML's multi-line message (with a caret drawing) as one line. */
+  private static String oneLine(String message) {
+    return message
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.equals("^") && !l.startsWith("in 'reader'"))
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   private InvalidConfigException wrongType(String key, String expected, JsonNode given) {
