@@ -5,24 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inference.nemotron.pod.decode.DecodeRequest;
 import dev.inference.nemotron.pod.decode.DecodeResult;
-import dev.inference.nemotron.pod.decode.Decoder;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
 import dev.inference.nemotron.pod.engine.KvCache;
-import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
-import dev.inference.nemotron.pod.model.Checkpoint;
-import dev.inference.nemotron.pod.model.DraftAdapter;
-import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
-import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.serve.ModelRuntime;
+import dev.inference.nemotron.pod.serve.RequestException;
 import dev.inference.nemotron.pod.tokenizer.ChatMessage;
 import dev.inference.nemotron.pod.tokenizer.StreamingDecoder;
 import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -107,39 +101,44 @@ public final class GenerateCommand implements Command {
     args.requireAllUsed();
 
     long loadStart = System.nanoTime();
-    try (Checkpoint checkpoint = Checkpoint.open(modelDir, lora == null);
-        Arena arena = Arena.ofShared()) {
-      ModelConfig config = checkpoint.config();
-      Optional<DraftAdapter> adapter =
-          lora == null || lora.equals("none")
-              ? (lora == null ? checkpoint.draftAdapter() : Optional.empty())
-              : Optional.of(DraftAdapterDirectory.read(Path.of(lora), config, arena));
-      Tokenizer tokenizer = Tokenizer.load(modelDir);
-      CpuForwardPass pass = new CpuForwardPass(config, checkpoint.weights(), adapter);
+    try (ModelRuntime runtime = ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0)) {
+      Tokenizer tokenizer = runtime.tokenizer();
       int[] promptIds =
-          hasPrompt ? tokenizer.encode(chatOrPlain(tokenizer, prompt, chat, thinking)) : ids;
+          hasPrompt
+              ? chat
+                  ? runtime.chatPrompt(List.of(new ChatMessage("user", prompt)), thinking)
+                  : tokenizer.encode(prompt)
+              : ids;
       if (promptIds.length == 0) {
         throw new UsageException("the prompt encodes to no tokens");
       }
-      SamplingParams params = sampling(temperature, topK, topP, seed, maxTokens, stops);
-      if (!ignoreEos) {
-        List<Integer> eos = new ArrayList<>(config.eosTokenIds());
-        tokenizer.eosTokenId().ifPresent(eos::add);
-        params = params.withStopTokenIds(eos);
-      }
-      int block = blockSize == null ? config.blockSize() : blockSize;
-      Decoder decoder = decoder(mode, block, threshold);
-      int capacity = decoder.cacheCapacity(promptIds.length, maxTokens);
-      if (promptIds.length + maxTokens > config.maxPositionEmbeddings()) {
+      int block = blockSize == null ? runtime.config().blockSize() : blockSize;
+      ModelRuntime.Plan plan;
+      try {
+        plan =
+            runtime.plan(
+                promptIds,
+                new ModelRuntime.Options(
+                    mode,
+                    maxTokens,
+                    temperature,
+                    topK,
+                    topP,
+                    seed,
+                    stops,
+                    ignoreEos,
+                    block,
+                    threshold));
+      } catch (RequestException e) {
+        // The runtime names the API fields; the CLI user typed the options.
         throw new UsageException(
-            promptIds.length
-                + " prompt tokens + --max-tokens "
-                + maxTokens
-                + " exceed the model's context of "
-                + config.maxPositionEmbeddings()
-                + " positions");
+            e.getMessage()
+                .replace("max_tokens", "--max-tokens")
+                .replace("top_k", "--top-k")
+                .replace("top_p", "--top-p")
+                .replace("temperature", "--temperature"));
       }
-      KvCache cache = pass.newCache(capacity);
+      KvCache cache = runtime.model().newCache(plan.cachePositions());
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // Stream text unless stop strings must first be cut off or JSON is asked for.
@@ -154,11 +153,15 @@ public final class GenerateCommand implements Command {
               : TokenListener.NONE;
       long start = System.nanoTime();
       DecodeResult result =
-          decoder.decode(
-              pass,
-              cache,
-              new DecodeRequest(
-                  promptIds, params, emitted -> tokenizer.decode(emitted, true), listener));
+          plan.decoder()
+              .decode(
+                  runtime.model(),
+                  cache,
+                  new DecodeRequest(
+                      plan.prompt(),
+                      plan.sampling(),
+                      emitted -> tokenizer.decode(emitted, true),
+                      listener));
       double seconds = (System.nanoTime() - start) / 1e9;
       String text = cutAtStop(tokenizer.decode(result.ids(), true), stops);
       if (json) {
@@ -170,10 +173,10 @@ public final class GenerateCommand implements Command {
                     promptIds.length,
                     seconds,
                     loadSeconds,
-                    params,
+                    plan.sampling(),
                     block,
                     threshold,
-                    adapter.isPresent())));
+                    runtime.hasDraftAdapter())));
       } else {
         out.println(stream ? streaming.finish() : text);
         System.err.printf(
@@ -194,36 +197,6 @@ public final class GenerateCommand implements Command {
       return DecodingMode.parse(name);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--mode: " + e.getMessage());
-    }
-  }
-
-  private static String chatOrPlain(
-      Tokenizer tokenizer, String prompt, boolean chat, boolean thinking) {
-    return chat
-        ? tokenizer.chatTemplate().render(List.of(new ChatMessage("user", prompt)), thinking)
-        : prompt;
-  }
-
-  private static SamplingParams sampling(
-      double temperature, int topK, double topP, long seed, int maxTokens, List<String> stops) {
-    try {
-      return new SamplingParams(temperature, topK, topP, seed, maxTokens, List.of(), stops);
-    } catch (IllegalArgumentException e) {
-      // The record names the API fields; the CLI user typed the options.
-      throw new UsageException(
-          e.getMessage()
-              .replace("max_tokens", "--max-tokens")
-              .replace("top_k", "--top-k")
-              .replace("top_p", "--top-p")
-              .replace("temperature", "--temperature"));
-    }
-  }
-
-  private static Decoder decoder(DecodingMode mode, int blockSize, double threshold) {
-    try {
-      return mode.decoder(blockSize, threshold);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
     }
   }
 

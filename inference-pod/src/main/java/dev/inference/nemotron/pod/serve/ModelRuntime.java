@@ -162,13 +162,15 @@ public final class ModelRuntime implements AutoCloseable {
       throw new RequestException(
           "prompt", "the prompt encodes to no tokens; give a non-empty prompt");
     }
-    for (int id : prompt) {
-      if (id < 0 || id >= config().vocabSize()) {
+    for (int i = 0; i < prompt.length; i++) {
+      if (prompt[i] < 0 || prompt[i] >= config().vocabSize()) {
         throw new RequestException(
             "prompt",
-            "token id "
-                + id
-                + " is outside the model's vocabulary [0, "
+            "prompt token "
+                + i
+                + " is "
+                + prompt[i]
+                + ", outside the model's vocabulary [0, "
                 + config().vocabSize()
                 + ")");
       }

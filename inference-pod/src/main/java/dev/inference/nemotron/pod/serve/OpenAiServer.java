@@ -40,6 +40,7 @@ import java.util.logging.Logger;
 public final class OpenAiServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(OpenAiServer.class.getName());
   private static final SecureRandom SEEDS = new SecureRandom();
+  private static final int DEFAULT_COMPLETION_TOKENS = 16;
 
   /**
    * @param maxBodyBytes largest request body read
@@ -333,6 +334,11 @@ public final class OpenAiServer implements AutoCloseable {
         throw ApiError.contextLengthExceeded(
             promptParam, runtime.contextLength(), ids.length, sampling.maxTokens());
       }
+      Integer maxTokens = sampling.maxTokens();
+      if (maxTokens == null && kind == ResponseKind.COMPLETION) {
+        // OpenAI's (and vLLM's) default for the completions endpoint; chat runs to the context.
+        maxTokens = Math.min(DEFAULT_COMPLETION_TOKENS, runtime.contextLength() - ids.length);
+      }
       for (int k = 0; k < n; k++) {
         ModelRuntime.Plan plan;
         try {
@@ -341,7 +347,7 @@ public final class OpenAiServer implements AutoCloseable {
                   ids,
                   new ModelRuntime.Options(
                       mode,
-                      sampling.maxTokens(),
+                      maxTokens,
                       sampling.temperature(),
                       sampling.topK(),
                       sampling.topP(),

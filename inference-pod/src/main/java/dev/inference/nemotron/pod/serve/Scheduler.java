@@ -312,8 +312,11 @@ public final class Scheduler implements AutoCloseable {
   /** One batched forward over the chunks that fit the row budget, least-served tenants first. */
   private void step() {
     List<Sequence> order = new ArrayList<>(running);
+    // A sequence left out last time goes first now (a chunk wider than the budget then runs
+    // alone), so no chunk waits forever behind smaller ones; then least-served tenants first.
     order.sort(
-        Comparator.comparingDouble((Sequence s) -> virtualTimeOf(s.submission.tenant()))
+        Comparator.comparing((Sequence s) -> !s.skipped)
+            .thenComparingDouble(s -> virtualTimeOf(s.submission.tenant()))
             .thenComparingLong(s -> s.id));
     List<Sequence> batch = new ArrayList<>();
     List<SequenceChunk> chunks = new ArrayList<>();
@@ -322,8 +325,10 @@ public final class Scheduler implements AutoCloseable {
       SequenceChunk chunk = new SequenceChunk(s.cache, s.task.nextChunk());
       int n = chunk.chunk().length();
       if (!batch.isEmpty() && rows + n > settings.maxBatchRows()) {
+        s.skipped = true;
         continue;
       }
+      s.skipped = false;
       batch.add(s);
       chunks.add(chunk);
       rows += n;
@@ -398,6 +403,7 @@ public final class Scheduler implements AutoCloseable {
     DecodingTask task;
     KvCache cache;
     boolean reserved;
+    boolean skipped;
     volatile boolean cancelled;
     private boolean ended;
     private int forwardsSeen;

@@ -240,7 +240,8 @@ class GenerateCommandTest {
                 "1"))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("block size must be >= 2");
-    assertThat(ndd("generate", "--model", m, "--ids", "1,99999")).isEqualTo(1);
+    // A bad --ids value is the user's argument: a usage error, checked before any allocation.
+    assertThat(ndd("generate", "--model", m, "--ids", "1,99999")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("prompt token 1 is 99999");
     assertThat(ndd("generate", "--model", m, "--ids", "1", "--max-token", "3")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option(s): --max-token");
