@@ -26,6 +26,9 @@ import java.util.Optional;
  * memory it would take before anything large is allocated.
  */
 public final class ModelRuntime implements AutoCloseable {
+  // Prompts are checked at this many rows: the server prefills in chunks of at most this size.
+  private static final int PREFILL_ROWS_CHECKED = 4096;
+
   private final Checkpoint checkpoint;
   private final Arena arena;
   private final Tokenizer tokenizer;
@@ -224,14 +227,25 @@ public final class ModelRuntime implements AutoCloseable {
           "block_size",
           "block size " + block + " exceeds the context of " + contextLength + " positions");
     }
-    if (options.mode() == DecodingMode.QUADRATIC_SPEC && (long) block * (block + 1) > 1 << 16) {
+    long rows = widestChunk(options.mode(), block, Math.min(prompt.length, PREFILL_ROWS_CHECKED));
+    long bytes = forwardBytes(rows);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap / 2) {
       throw new RequestException(
           "block_size",
-          "quadratic self-speculation runs B*(B+1) rows per forward; block size "
+          options.mode().cliName()
+              + " with block size "
               + block
-              + " gives "
-              + (long) block * (block + 1)
-              + ", more than 65536: use a block size of at most 255, or linear self-speculation");
+              + " runs "
+              + rows
+              + " rows in one forward, about "
+              + bytes / (1 << 20)
+              + " MiB of activations, more than half of the "
+              + heap / (1 << 20)
+              + " MiB heap: use a smaller block size"
+              + (options.mode() == DecodingMode.QUADRATIC_SPEC
+                  ? " (quadratic self-speculation runs B*(B+1) rows per round)"
+                  : ""));
     }
     Decoder decoder;
     try {
@@ -241,6 +255,32 @@ public final class ModelRuntime implements AutoCloseable {
     }
     int positions = decoder.cacheCapacity(prompt.length, maxTokens);
     return new Plan(prompt, sampling, decoder, positions);
+  }
+
+  /** Rows of the widest forward a request makes (prefill rows are bounded by the chunking). */
+  private static long widestChunk(DecodingMode mode, int block, int promptRows) {
+    return switch (mode) {
+      case AUTOREGRESSIVE -> promptRows;
+      case DIFFUSION, LINEAR_SPEC -> Math.max(promptRows, block);
+      case QUADRATIC_SPEC -> Math.max(promptRows + block, (long) block * (block + 1));
+    };
+  }
+
+  /**
+   * Heap a forward of {@code rows} rows takes: activations ({@code [rows, H]} x 4, q/attention
+   * {@code [rows, heads*headDim]} x 2, k/v, {@code [rows, I]} x 2), the attention mask ({@code
+   * rows^2} booleans) and the logits of every row at worst.
+   */
+  long forwardBytes(long rows) {
+    ModelConfig c = config();
+    long perRow =
+        4L
+            * (4L * c.hiddenSize()
+                + 2L * c.queryWidth()
+                + 2L * c.kvWidth()
+                + 2L * c.intermediateSize()
+                + c.vocabSize());
+    return rows * perRow + rows * rows;
   }
 
   @Override
