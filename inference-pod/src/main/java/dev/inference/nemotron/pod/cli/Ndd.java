@@ -23,7 +23,8 @@ public final class Ndd {
         new TinyCheckpointCommand(),
         new GenerateCommand(),
         new FetchCommand(),
-        new ServeCommand());
+        new ServeCommand(),
+        new LoadCommand());
   }
 
   private Ndd() {}
