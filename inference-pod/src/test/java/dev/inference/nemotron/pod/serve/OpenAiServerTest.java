@@ -286,6 +286,81 @@ class OpenAiServerTest {
         .contains("ndd_tenant_requests_total{outcome=\"accepted\",tenant=\"default\"}");
   }
 
+  /** The value of one Prometheus sample line {@code name{labels} value}, 0 when absent. */
+  static double sample(String scrape, String nameAndLabels) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(nameAndLabels + " ")) {
+        return Double.parseDouble(line.substring(nameAndLabels.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void tokensPerForwardPerModeMoveWithTheRequestsOfThatMode() throws Exception {
+    String ar = "{mode=\"autoregressive\",variant=\"none\"}";
+    String spec = "{mode=\"self-speculation\",variant=\"linear\"}";
+    String before = fixture.metrics.scrape();
+    fixture.post("/v1/completions", completion(",\"ignore_eos\":true,\"mode\":\"autoregressive\""));
+    String middle = fixture.metrics.scrape();
+    double arForwards =
+        sample(middle, "ndd_forward_passes_total" + ar)
+            - sample(before, "ndd_forward_passes_total" + ar);
+    double arTokens =
+        sample(middle, "ndd_generated_tokens_total" + ar)
+            - sample(before, "ndd_generated_tokens_total" + ar);
+    // AR: one forward per token, the prefill included (MODEL.md §6): TPF exactly 1.
+    assertThat(arTokens).isEqualTo(12);
+    assertThat(arForwards).isEqualTo(12);
+    fixture.post(
+        "/v1/completions", completion(",\"ignore_eos\":true,\"mode\":\"self-speculation\""));
+    String after = fixture.metrics.scrape();
+    double specForwards =
+        sample(after, "ndd_forward_passes_total" + spec)
+            - sample(middle, "ndd_forward_passes_total" + spec);
+    double specTokens =
+        sample(after, "ndd_generated_tokens_total" + spec)
+            - sample(middle, "ndd_generated_tokens_total" + spec);
+    assertThat(specTokens).isEqualTo(12);
+    // Self-speculation: a prefill, then two forwards per round of 1..8 tokens.
+    assertThat(specForwards).isBetween(1 + 2 * Math.ceil(11 / 8.0), 1 + 2 * 11.0);
+    assertThat(sample(after, "ndd_forward_passes_total" + ar))
+        .isEqualTo(sample(middle, "ndd_forward_passes_total" + ar));
+    assertThat(sample(after, "ndd_spec_draft_tokens_total" + spec))
+        .isGreaterThan(sample(middle, "ndd_spec_draft_tokens_total" + spec));
+  }
+
+  @Test
+  void drainingTurnsReadinessRedRefusesNewRequestsAndFinishesInFlightOnes() throws Exception {
+    try (ServerFixture own = ServerFixture.open(root)) {
+      CompletableFuture<HttpResponse<String>> inFlight =
+          own.client.sendAsync(
+              HttpRequest.newBuilder(own.uri("/v1/completions"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"model\":\"tiny-chat\",\"prompt\":\"q\",\"max_tokens\":120,"
+                              + "\"ignore_eos\":true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (own.scheduler.active() == 0 && System.nanoTime() < end) {
+        Thread.sleep(2);
+      }
+      own.server.startDraining();
+      assertThat(own.get("/health/ready").statusCode()).isEqualTo(503);
+      assertThat(own.get("/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> refused = own.post("/v1/completions", completion(""));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(own.scheduler.awaitIdle(30_000)).isTrue();
+      HttpResponse<String> finished = inFlight.get(30, TimeUnit.SECONDS);
+      assertThat(finished.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(finished.body()).get("usage").get("completion_tokens").asInt())
+          .isEqualTo(120);
+    }
+  }
+
   @Test
   void aClientThatDisconnectsCancelsItsSequence() throws Exception {
     String body =
