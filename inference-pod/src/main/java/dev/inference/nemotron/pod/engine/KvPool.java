@@ -12,20 +12,32 @@ package dev.inference.nemotron.pod.engine;
  */
 public final class KvPool {
   private final long capacity;
+  private final KvDtype dtype;
   private long reserved;
   private long allocated;
 
-  /** A pool of {@code capacity} positions. */
+  /** A pool of {@code capacity} F32 positions. */
   public KvPool(long capacity) {
+    this(capacity, KvDtype.F32);
+  }
+
+  /** A pool of {@code capacity} positions whose caches store {@code dtype}. */
+  public KvPool(long capacity, KvDtype dtype) {
     if (capacity <= 0) {
       throw new IllegalArgumentException("a KV pool needs a positive capacity, got " + capacity);
     }
     this.capacity = capacity;
+    this.dtype = dtype;
   }
 
   /** A pool that never refuses (single requests of the CLI). */
   public static KvPool unbounded() {
     return new KvPool(Long.MAX_VALUE);
+  }
+
+  /** How the pool's caches store keys and values. */
+  public KvDtype dtype() {
+    return dtype;
   }
 
   /** Positions the pool holds. */

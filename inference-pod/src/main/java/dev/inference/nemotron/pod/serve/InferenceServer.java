@@ -6,6 +6,7 @@ import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.fetch.CompletionMarker;
 import dev.inference.nemotron.pod.serve.api.OpenAiRequests;
@@ -78,7 +79,8 @@ public final class InferenceServer implements AutoCloseable {
             modelDir,
             config.model().draftAdapterDir().map(Path::toString),
             config.maxContextLength());
-    KvPool pool = new KvPool(poolPositions());
+    KvDtype kvDtype = KvDtype.fromSystemProperties();
+    KvPool pool = new KvPool(poolPositions(kvDtype), kvDtype);
     scheduler =
         new Scheduler(
                 runtime.model(),
@@ -94,11 +96,13 @@ public final class InferenceServer implements AutoCloseable {
     warmUp();
     log.printf(
         Locale.ROOT,
-        "ndd serve: model %s loaded and warmed up in %.1f s; KV pool %d positions (%.0f MiB); ready%n",
+        "ndd serve: model %s loaded and warmed up in %.1f s; KV pool %d positions (%.0f MiB, %s);"
+            + " ready%n",
         servedModelName(),
         (System.nanoTime() - t0) / 1e9,
         pool.capacity(),
-        pool.capacity() * (double) runtime.kvBytesPerPosition() / (1 << 20));
+        pool.capacity() * (double) bytesPerPosition(kvDtype) / (1 << 20),
+        kvDtype.name().toLowerCase(Locale.ROOT));
     http.markReady();
     if (configFile != null) {
       watcher =
@@ -158,10 +162,15 @@ public final class InferenceServer implements AutoCloseable {
    * KV positions for every sequence to reach the full context, bounded by a quarter of the heap:
    * the pool is the budget admission checks, memory is taken only as sequences grow.
    */
-  private long poolPositions() {
+  private long poolPositions(KvDtype dtype) {
     long wanted = (long) config.maxConcurrentSequences() * (runtime.contextLength() + 1056);
-    long budget = Runtime.getRuntime().maxMemory() / 4 / runtime.kvBytesPerPosition();
+    long budget = Runtime.getRuntime().maxMemory() / 4 / bytesPerPosition(dtype);
     return Math.max(1, Math.min(wanted, budget));
+  }
+
+  /** KV bytes of one position: every layer's K and V in the cache's dtype. */
+  private long bytesPerPosition(KvDtype dtype) {
+    return runtime.kvBytesPerPosition() / Float.BYTES * dtype.bytes();
   }
 
   /** A few short requests in every mode, alone: compiles the hot paths before the first client. */

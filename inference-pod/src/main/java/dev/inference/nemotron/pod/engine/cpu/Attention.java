@@ -22,12 +22,21 @@ final class Attention {
    * @param rowStart first batch row of the sequence's chunk
    * @param rows number of chunk rows
    * @param visible {@code visible[i][j]}: chunk row i sees chunk row j
-   * @param cacheK cached keys, {@code [>= past, kvHeads * headDim]}
-   * @param cacheV cached values, same shape
+   * @param cacheK cached keys, {@code [>= past, kvHeads * headDim]}; null for a BF16 cache
+   * @param cacheV cached values, same shape; null for a BF16 cache
+   * @param cacheK16 cached keys of a BF16 cache, else null
+   * @param cacheV16 cached values of a BF16 cache, else null
    * @param past number of cached positions, all visible
    */
   record Segment(
-      int rowStart, int rows, boolean[][] visible, float[] cacheK, float[] cacheV, int past) {}
+      int rowStart,
+      int rows,
+      boolean[][] visible,
+      float[] cacheK,
+      float[] cacheV,
+      short[] cacheK16,
+      short[] cacheV16,
+      int past) {}
 
   Attention(int heads, int kvHeads, int headDim, Kernels kernels, WorkerPool pool) {
     this.heads = heads;
@@ -69,6 +78,8 @@ final class Attention {
             boolean[] sees = seg.visible()[row - seg.rowStart()];
             float[] cacheK = seg.cacheK();
             float[] cacheV = seg.cacheV();
+            short[] cacheK16 = seg.cacheK16();
+            short[] cacheV16 = seg.cacheV16();
             int past = seg.past();
             int first = seg.rowStart();
             int qOffset = row * queryWidth + head * headDim;
@@ -76,7 +87,12 @@ final class Attention {
             int count = 0;
             float max = Float.NEGATIVE_INFINITY;
             for (int p = 0; p < past; p++) {
-              float s = kernels.dot(q, qOffset, cacheK, p * kvWidth + kvOffset, headDim) * invSqrt;
+              int at = p * kvWidth + kvOffset;
+              float s =
+                  (cacheK16 != null
+                          ? kernels.dotBf16(q, qOffset, cacheK16, at, headDim)
+                          : kernels.dot(q, qOffset, cacheK, at, headDim))
+                      * invSqrt;
               scores[count++] = s;
               max = Math.max(max, s);
             }
@@ -97,8 +113,12 @@ final class Attention {
             Arrays.fill(out, qOffset, qOffset + headDim, 0f);
             int c = 0;
             for (int p = 0; p < past; p++) {
-              kernels.axpy(
-                  scores[c++] * norm, cacheV, p * kvWidth + kvOffset, out, qOffset, headDim);
+              int at = p * kvWidth + kvOffset;
+              if (cacheV16 != null) {
+                kernels.axpyBf16(scores[c++] * norm, cacheV16, at, out, qOffset, headDim);
+              } else {
+                kernels.axpy(scores[c++] * norm, cacheV, at, out, qOffset, headDim);
+              }
             }
             for (int j = 0; j < seg.rows(); j++) {
               if (sees[j]) {

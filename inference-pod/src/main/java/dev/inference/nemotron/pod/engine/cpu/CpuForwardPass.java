@@ -3,6 +3,7 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.engine.Logits;
 import dev.inference.nemotron.pod.engine.SequenceChunk;
@@ -201,6 +202,8 @@ public final class CpuForwardPass implements ForwardPass {
                 visible[i],
                 caches[i].layerKeys(l),
                 caches[i].layerValues(l),
+                caches[i].dtype() == KvDtype.BF16 ? caches[i].layerKeys16(l) : null,
+                caches[i].dtype() == KvDtype.BF16 ? caches[i].layerValues16(l) : null,
                 past[i]);
       }
       attention.apply(q, k, v, segments, n, att);

@@ -1,14 +1,16 @@
 package dev.inference.nemotron.pod.engine.cpu;
 
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
 import java.util.Arrays;
 
 /**
  * A sequence's K/V on the heap: per layer, keys (after RoPE) and values as {@code [allocated,
- * kvHeads * headDim]} float arrays. Memory grows in blocks as positions are written (never the
- * whole capacity up front: most requests stop long before their budget), each growth recorded in
- * the {@link KvPool} the cache belongs to.
+ * kvHeads * headDim]} arrays of float (F32) or of BF16 bits (short, half the memory; rounded to
+ * nearest even when written), as the pool's {@link KvDtype} says. Memory grows in blocks as
+ * positions are written (never the whole capacity up front: most requests stop long before their
+ * budget), each growth recorded in the {@link KvPool} the cache belongs to.
  */
 public final class CpuKvCache implements KvCache {
   /** Positions per growth step; growth is also at least half of what is held (amortized copies). */
@@ -17,8 +19,11 @@ public final class CpuKvCache implements KvCache {
   private final int width;
   private final int capacity;
   private final KvPool pool;
-  private final float[][] keys; // [layers][allocated * width]
-  private final float[][] values; // [layers][allocated * width]
+  private final boolean bf16;
+  private final float[][] keys; // [layers][allocated * width], F32
+  private final float[][] values; // [layers][allocated * width], F32
+  private final short[][] keys16; // [layers][allocated * width], BF16
+  private final short[][] values16; // [layers][allocated * width], BF16
   private int allocated;
   private int length;
   private boolean released;
@@ -44,8 +49,16 @@ public final class CpuKvCache implements KvCache {
     this.width = width;
     this.capacity = capacity;
     this.pool = pool;
-    this.keys = new float[layers][0];
-    this.values = new float[layers][0];
+    this.bf16 = pool.dtype() == KvDtype.BF16;
+    this.keys = new float[bf16 ? 0 : layers][0];
+    this.values = new float[bf16 ? 0 : layers][0];
+    this.keys16 = new short[bf16 ? layers : 0][0];
+    this.values16 = new short[bf16 ? layers : 0][0];
+  }
+
+  /** How keys and values are stored. */
+  public KvDtype dtype() {
+    return bf16 ? KvDtype.BF16 : KvDtype.F32;
   }
 
   @Override
@@ -65,7 +78,7 @@ public final class CpuKvCache implements KvCache {
 
   /** Number of layers held. */
   public int layers() {
-    return keys.length;
+    return bf16 ? keys16.length : keys.length;
   }
 
   /** Floats per position and layer ({@code kvHeads * headDim}). */
@@ -97,40 +110,65 @@ public final class CpuKvCache implements KvCache {
       length = 0;
       Arrays.fill(keys, new float[0]);
       Arrays.fill(values, new float[0]);
+      Arrays.fill(keys16, new short[0]);
+      Arrays.fill(values16, new short[0]);
     }
   }
 
   @Override
   public float[] keys(int layer, int position) {
-    return copy(keys, layer, position);
+    return bf16 ? copy(keys16, layer, position) : copy(keys, layer, position);
   }
 
   @Override
   public float[] values(int layer, int position) {
-    return copy(values, layer, position);
+    return bf16 ? copy(values16, layer, position) : copy(values, layer, position);
   }
 
   private float[] copy(float[][] store, int layer, int position) {
-    if (layer < 0 || layer >= store.length) {
-      throw new IllegalArgumentException("layer " + layer + " outside [0, " + store.length + ")");
-    }
-    if (position < 0 || position >= length) {
-      throw new IllegalArgumentException(
-          "position " + position + " outside the cache's [0, " + length + ")");
-    }
+    check(layer, position);
     float[] out = new float[width];
     System.arraycopy(store[layer], position * width, out, 0, width);
     return out;
   }
 
-  /** Layer {@code layer}'s key store, {@code [allocated, width]}; positions {@code < length}. */
-  float[] layerKeys(int layer) {
-    return keys[layer];
+  private float[] copy(short[][] store, int layer, int position) {
+    check(layer, position);
+    float[] out = new float[width];
+    for (int i = 0; i < width; i++) {
+      out[i] = Bf16.toFloat(store[layer][position * width + i]);
+    }
+    return out;
   }
 
-  /** Layer {@code layer}'s value store, {@code [allocated, width]}. */
+  private void check(int layer, int position) {
+    if (layer < 0 || layer >= layers()) {
+      throw new IllegalArgumentException("layer " + layer + " outside [0, " + layers() + ")");
+    }
+    if (position < 0 || position >= length) {
+      throw new IllegalArgumentException(
+          "position " + position + " outside the cache's [0, " + length + ")");
+    }
+  }
+
+  /** Layer {@code layer}'s BF16 key store (BF16 caches only), {@code [allocated, width]}. */
+  short[] layerKeys16(int layer) {
+    return keys16[layer];
+  }
+
+  /** Layer {@code layer}'s BF16 value store (BF16 caches only). */
+  short[] layerValues16(int layer) {
+    return values16[layer];
+  }
+
+  /** Layer {@code layer}'s F32 key store (F32 caches only), {@code [allocated, width]}. */
+  float[] layerKeys(int layer) {
+    return bf16 ? null : keys[layer];
+  }
+
+  /** Layer {@code layer}'s F32 value store (F32 caches only), {@code [allocated, width]}. */
   float[] layerValues(int layer) {
-    return values[layer];
+    return bf16 ? null : values[layer];
   }
 
   /**
@@ -153,6 +191,10 @@ public final class CpuKvCache implements KvCache {
       keys[l] = Arrays.copyOf(keys[l], grown * width);
       values[l] = Arrays.copyOf(values[l], grown * width);
     }
+    for (int l = 0; l < keys16.length; l++) {
+      keys16[l] = Arrays.copyOf(keys16[l], grown * width);
+      values16[l] = Arrays.copyOf(values16[l], grown * width);
+    }
     pool.allocate(grown - allocated);
     allocated = grown;
   }
@@ -162,6 +204,15 @@ public final class CpuKvCache implements KvCache {
    * #extendTo}, so a forward can stage its writes layer by layer.
    */
   void stage(int layer, int position, float[] k, int kOffset, float[] v, int vOffset) {
+    if (bf16) {
+      short[] ks = keys16[layer];
+      short[] vs = values16[layer];
+      for (int i = 0; i < width; i++) {
+        ks[position * width + i] = Bf16.fromFloat(k[kOffset + i]);
+        vs[position * width + i] = Bf16.fromFloat(v[vOffset + i]);
+      }
+      return;
+    }
     System.arraycopy(k, kOffset, keys[layer], position * width, width);
     System.arraycopy(v, vOffset, values[layer], position * width, width);
   }

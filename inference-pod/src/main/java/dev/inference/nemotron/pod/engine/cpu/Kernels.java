@@ -46,6 +46,14 @@ public interface Kernels {
   /** {@code y[yOffset + i] += a * x[xOffset + i]} for i in [0, n). */
   void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n);
 
+  /**
+   * {@link #dot} with {@code b} in BF16 (the upper 16 bits of a float), as a BF16 KV cache holds.
+   */
+  float dotBf16(float[] a, int aOffset, short[] b, int bOffset, int n);
+
+  /** {@link #axpy} with {@code x} in BF16. */
+  void axpyBf16(float a, short[] x, int xOffset, float[] y, int yOffset, int n);
+
   /** {@code sum_i x[offset + i]^2} for i in [0, n). */
   float sumOfSquares(float[] x, int offset, int n);
 

@@ -49,6 +49,22 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public float dotBf16(float[] a, int aOffset, short[] b, int bOffset, int n) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      sum += a[aOffset + i] * Bf16.toFloat(b[bOffset + i]);
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpyBf16(float a, short[] x, int xOffset, float[] y, int yOffset, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOffset + i] += a * Bf16.toFloat(x[xOffset + i]);
+    }
+  }
+
+  @Override
   public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
     for (int i = 0; i < n; i++) {
       y[yOffset + i] += a * x[xOffset + i];

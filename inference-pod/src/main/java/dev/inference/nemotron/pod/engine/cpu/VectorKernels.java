@@ -322,6 +322,42 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public float dotBf16(float[] a, int aOffset, short[] b, int bOffset, int n) {
+    FloatVector acc = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      acc = FloatVector.fromArray(FLOATS, a, aOffset + i).fma(bf16(b, bOffset + i), acc);
+    }
+    float sum = sum(acc);
+    for (; i < n; i++) {
+      sum += a[aOffset + i] * Bf16.toFloat(b[bOffset + i]);
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpyBf16(float a, short[] x, int xOffset, float[] y, int yOffset, int n) {
+    FloatVector av = FloatVector.broadcast(FLOATS, a);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      bf16(x, xOffset + i)
+          .fma(av, FloatVector.fromArray(FLOATS, y, yOffset + i))
+          .intoArray(y, yOffset + i);
+    }
+    for (; i < n; i++) {
+      y[yOffset + i] += a * Bf16.toFloat(x[xOffset + i]);
+    }
+  }
+
+  private static FloatVector bf16(short[] values, int offset) {
+    ShortVector raw = ShortVector.fromArray(SHORTS, values, offset);
+    IntVector wide = (IntVector) raw.convertShape(VectorOperators.S2I, INTS, 0);
+    return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  @Override
   public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
     FloatVector av = FloatVector.broadcast(FLOATS, a);
     int bound = FLOATS.loopBound(n);
