@@ -118,7 +118,8 @@ public final class ServeCommand implements Command {
   private static RuntimeConfig withModelPath(RuntimeConfig c, Path dir) {
     ModelSection m = c.model();
     return new RuntimeConfig(
-        new ModelSection(m.size(), m.variant(), dir, m.source(), m.revision(), m.draftAdapter()),
+        new ModelSection(
+            m.size(), m.variant(), dir, m.source(), m.revision(), m.draftAdapter(), m.servedName()),
         c.quantization(),
         c.device(),
         c.maxContextLength(),

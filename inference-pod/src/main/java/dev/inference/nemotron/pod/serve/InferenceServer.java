@@ -148,9 +148,9 @@ public final class InferenceServer implements AutoCloseable {
     return port;
   }
 
-  /** The model name clients send: the checkpoint directory's name. */
+  /** The model name clients send: {@code model.servedName}, else the directory's name. */
   public String servedModelName() {
-    return config.model().path().getFileName().toString();
+    return config.model().name();
   }
 
   /** The meters (tests read them). */

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param path the directory holding config.json, the safetensors and the tokenizer
  * @param source where the files came from (e.g. an {@code hf://} URI), for display
  * @param revision the source revision, for display
+ * @param servedName the model name clients send ({@code model} in requests, {@code GET
+ *     /v1/models}); the operator writes the resource's name; empty: the directory's name
  * @param draftAdapter the folder inside {@code path} with the self-speculation LoRA, e.g. {@code
  *     linear_spec_lora}
  */
@@ -23,7 +25,8 @@ public record ModelSection(
     Path path,
     Optional<String> source,
     Optional<String> revision,
-    Optional<String> draftAdapter) {
+    Optional<String> draftAdapter,
+    Optional<String> servedName) {
 
   /** The sizes the resource allows. */
   public static final List<String> SIZES = List.of("3B", "8B", "14B");
@@ -39,6 +42,16 @@ public record ModelSection(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(revision, "revision");
     Objects.requireNonNull(draftAdapter, "draftAdapter");
+    Objects.requireNonNull(servedName, "servedName");
+    servedName.ifPresent(
+        n -> {
+          if (n.isBlank() || n.length() > 256 || !n.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException(
+                "servedName must be 1 to 256 printable ASCII characters without spaces, got '"
+                    + n
+                    + "'");
+          }
+        });
     size.ifPresent(s -> requireOneOf("size", s, SIZES));
     variant.ifPresent(v -> requireOneOf("variant", v, VARIANTS));
     draftAdapter.ifPresent(
@@ -62,7 +75,13 @@ public record ModelSection(
         path,
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
+  }
+
+  /** The name clients use for this model: {@link #servedName}, else the directory's name. */
+  public String name() {
+    return servedName.orElseGet(() -> path.getFileName().toString());
   }
 
   /** The adapter's directory, when one is named. */

@@ -56,8 +56,11 @@ final class RuntimeYaml {
     Optional<String> source = node.optionalString("source");
     Optional<String> revision = node.optionalString("revision");
     Optional<String> draftAdapter = node.optionalString("draftAdapter");
+    Optional<String> servedName = node.optionalString("servedName");
     return node.build(
-        () -> new ModelSection(size, variant, node.path(path), source, revision, draftAdapter));
+        () ->
+            new ModelSection(
+                size, variant, node.path(path), source, revision, draftAdapter, servedName));
   }
 
   private static DeviceSettings device(ConfigNode node) {

@@ -23,6 +23,17 @@ class RuntimeConfigTest {
    * header); a cross-module contract test will render the operator's document directly.
    */
   @Test
+  void servedNameIsTheModelNameClientsUse(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("runtime.yaml");
+    java.nio.file.Files.writeString(file, "model: {path: /models/abc, servedName: chat-8b}\n");
+    assertThat(RuntimeConfig.load(file).model().name()).isEqualTo("chat-8b");
+    java.nio.file.Files.writeString(file, "model: {path: /models/abc, servedName: 'a b'}\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuntimeConfig.load(file))
+        .hasMessageContaining("servedName");
+  }
+
+  @Test
   void readsTheDocumentTheOperatorWrites() throws IOException, URISyntaxException {
     Path file = Path.of(getClass().getResource("/serve/config/operator-runtime.yaml").toURI());
 
@@ -36,7 +47,9 @@ class RuntimeConfigTest {
                 Path.of("/models/3c1f0e9a2b"),
                 Optional.of("hf://nvidia/Nemotron-Labs-Diffusion-8B"),
                 Optional.of("main"),
-                Optional.of("linear_spec_lora")));
+                Optional.of("linear_spec_lora"),
+                Optional.empty()));
+    assertThat(config.model().name()).isEqualTo("3c1f0e9a2b");
     assertThat(config.model().draftAdapterDir())
         .contains(Path.of("/models/3c1f0e9a2b/linear_spec_lora"));
     assertThat(config.quantization()).isEqualTo(Quantization.BF16);
