@@ -7,6 +7,7 @@ import dev.inference.nemotron.pod.fetch.FetchSource;
 import dev.inference.nemotron.pod.fetch.HubAccess;
 import dev.inference.nemotron.pod.fetch.HubFetch;
 import dev.inference.nemotron.pod.fetch.RetryPolicy;
+import dev.inference.nemotron.pod.serve.PodSandbox;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ public final class FetchCommand implements Command {
 
   /**
    * Reads {@code HF_TOKEN}, {@code HUGGING_FACE_HUB_TOKEN} and {@code HF_ENDPOINT} from {@code
-   * env}.
+   * env}, and {@code NDD_POD_ROOT} ({@link PodSandbox}): the local fleet and the contract tests run
+   * the pod's exact {@code fetch} arguments, whose {@code --into} is a pod path under {@code
+   * /models}.
    */
   public FetchCommand(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -72,7 +75,11 @@ public final class FetchCommand implements Command {
 
   @Override
   public void run(CommandArgs args, PrintStream out) throws Exception {
-    Path into = Path.of(args.required("into"));
+    PodSandbox sandbox = PodSandbox.fromEnvironment(env);
+    if (sandbox.root() != null) {
+      System.err.println("ndd fetch: " + sandbox.describe());
+    }
+    Path into = sandbox.resolve(args.path("into"));
     if (args.flag("wait")) {
       if (args.has("source") || args.has("revision")) {
         throw new UsageException(
