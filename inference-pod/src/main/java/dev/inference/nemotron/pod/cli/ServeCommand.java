@@ -3,12 +3,14 @@ package dev.inference.nemotron.pod.cli;
 import dev.inference.nemotron.pod.serve.InferenceServer;
 import dev.inference.nemotron.pod.serve.PodSandbox;
 import dev.inference.nemotron.pod.serve.config.ModelSection;
+import dev.inference.nemotron.pod.serve.config.Quantization;
 import dev.inference.nemotron.pod.serve.config.RuntimeConfig;
 import dev.inference.nemotron.pod.serve.config.ServerSettings;
 import dev.inference.nemotron.pod.serve.config.TenantConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import sun.misc.Signal;
 
 /**
@@ -58,24 +60,29 @@ public final class ServeCommand implements Command {
     if (sandbox.active()) {
       System.err.println("ndd serve: " + sandbox.describe());
     }
+    // Whatever is done to the file's content here is done again to every new version of it.
+    Integer listenPort =
+        sandbox.port().isPresent() ? Integer.valueOf(sandbox.port().getAsInt()) : port;
+    // A pod's port stands in for its own network namespace: outside a pod, loopback only.
+    String listenHost = host == null && sandbox.port().isPresent() ? "127.0.0.1" : host;
+    UnaryOperator<RuntimeConfig> localize =
+        c -> {
+          RuntimeConfig local = sandboxed(c, sandbox);
+          if (modelDir != null) {
+            local = withModelPath(local, modelDir);
+          }
+          return withListenerIfSet(local, listenPort, listenHost);
+        };
     RuntimeConfig config =
         configFile != null
-            ? sandboxed(RuntimeConfig.load(sandbox.resolve(configFile)), sandbox)
-            : RuntimeConfig.defaults(modelDir);
-    if (sandbox.port().isPresent()) {
-      port = sandbox.port().getAsInt();
-    }
-    if (configFile != null && modelDir != null) {
-      config = withModelPath(config, modelDir);
-    }
-    if (port != null || host != null) {
-      config = withListener(config, port, host);
-    }
+            ? localize.apply(RuntimeConfig.load(sandbox.resolve(configFile)))
+            : withListenerIfSet(RuntimeConfig.defaults(modelDir), listenPort, listenHost);
+    warnAboutSettingsNotServed(config);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     try (InferenceServer server = new InferenceServer(config, System.err)) {
-      server.start(configFile == null ? null : sandbox.resolve(configFile));
+      server.start(configFile == null ? null : sandbox.resolve(configFile), localize);
       System.err.println(
           "ndd serve: model '"
               + server.servedModelName()
@@ -87,6 +94,27 @@ public final class ServeCommand implements Command {
       stop.await();
       System.err.println("ndd serve: stopping: no new requests; finishing the ones in flight");
       server.drain();
+    }
+  }
+
+  private static RuntimeConfig withListenerIfSet(RuntimeConfig c, Integer port, String host) {
+    return port != null || host != null ? withListener(c, port, host) : c;
+  }
+
+  /** Says plainly which requested settings this build of the runtime does not apply yet. */
+  private static void warnAboutSettingsNotServed(RuntimeConfig c) {
+    if (c.quantization() != Quantization.BF16) {
+      System.err.println(
+          "ndd serve: warning: quantization "
+              + c.quantization().yamlName()
+              + " is requested, but this runtime serves the weights as stored in the checkpoint"
+              + " (quantized formats are not implemented yet)");
+    }
+    if (!c.device().isCpu()) {
+      System.err.println(
+          "ndd serve: warning: device class "
+              + c.device().deviceClass()
+              + " is requested, but this runtime has only the CPU backend: running on the CPU");
     }
   }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code ndd serve} assembled: the HTTP server comes up first (live, not ready), then the weights
@@ -52,9 +53,11 @@ public final class InferenceServer implements AutoCloseable {
    * Starts everything and returns once ready.
    *
    * @param configFile the file to watch for live changes; null for none
+   * @param localize what was done to the file's content to get this server's configuration
+   *     (overrides, pod paths), done again to every new version of the file
    * @return the HTTP port
    */
-  public int start(Path configFile) throws Exception {
+  public int start(Path configFile, UnaryOperator<RuntimeConfig> localize) throws Exception {
     ServerSettings s = config.server();
     Path modelDir = config.model().path();
     // The HTTP port answers liveness while the model loads; readiness waits for the warm-up.
@@ -137,7 +140,8 @@ public final class InferenceServer implements AutoCloseable {
                       "ndd serve: the changed configuration is invalid, keeping the running one: "
                           + error.getMessage());
                 }
-              });
+              },
+              localize);
       watcher.start();
     }
     return port;

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Applies changes of runtime.yaml and of the tenants' key files to a running server.
@@ -52,6 +53,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ConfigWatcher.class.getName());
 
   private final Path file;
+  private final UnaryOperator<RuntimeConfig> localize;
   private final RuntimeConfig started;
   private final Duration interval;
   private final Listener listener;
@@ -70,6 +72,22 @@ public final class ConfigWatcher implements AutoCloseable {
    */
   public ConfigWatcher(
       Path file, RuntimeConfig started, Tenants tenants, Duration interval, Listener listener) {
+    this(file, started, tenants, interval, listener, UnaryOperator.identity());
+  }
+
+  /**
+   * A watcher that applies {@code localize} to every configuration it reads, before comparing it
+   * with the started one: what the server did to the file's content at start (command-line
+   * overrides, pod paths under {@code NDD_POD_ROOT}) it does to every new version too.
+   */
+  public ConfigWatcher(
+      Path file,
+      RuntimeConfig started,
+      Tenants tenants,
+      Duration interval,
+      Listener listener,
+      UnaryOperator<RuntimeConfig> localize) {
+    this.localize = Objects.requireNonNull(localize, "localize");
     this.file = Objects.requireNonNull(file, "file");
     this.started = Objects.requireNonNull(started, "started");
     this.current = started;
@@ -108,7 +126,7 @@ public final class ConfigWatcher implements AutoCloseable {
     }
     RuntimeConfig next;
     try {
-      next = RuntimeConfig.parse(content, file);
+      next = localize.apply(RuntimeConfig.parse(content, file));
     } catch (InvalidConfigException e) {
       reject(fingerprint(content, List.of()), e);
       return;
