@@ -185,96 +185,50 @@ public final class VectorKernels implements Kernels {
     return wide.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
   }
 
-  /**
-   * {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count decoded weight rows.
-   *
-   * <p>The vector part runs in slices of {@link #K_SLICE} floats so that the slice of the weight
-   * block and of the input rows stay in the L1 cache while every (weight row, input row) pair uses
-   * them; each pair's accumulator is parked in {@code acc} between slices. A pair's lanes therefore
-   * add exactly the products, in exactly the order, of {@link #rowDot}: one accumulator over
-   * vector-wide steps, then the butterfly sum, then the scalar tail. That order, the same in every
-   * path, is what makes a row's result independent of the rows batched with it.
-   */
+  /** {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count decoded weight rows. */
   private void blockTimesRows(
       float[] w, int count, float[] x, int rows, int n, float[] out, int j0, int outDim) {
-    int bound = FLOATS.loopBound(n);
-    float[] acc = accumulators(count * rows * LANES); // [count][rows][LANES]
-    for (int k0 = 0; k0 < bound; k0 += K_SLICE) {
-      int k1 = Math.min(bound, k0 + K_SLICE);
-      int r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        int q = 0;
-        for (; q + 2 <= count; q += 2) {
-          pairTimesFourRows(w, q * n, x, r * n, n, k0, k1, acc, (q * rows + r) * LANES, rows);
-        }
-        for (; q < count; q++) {
-          for (int k = 0; k < 4; k++) {
-            slice(w, q * n, x, (r + k) * n, k0, k1, acc, (q * rows + r + k) * LANES);
-          }
-        }
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int q = 0;
+      for (; q + 2 <= count; q += 2) {
+        pairTimesFourRows(w, q * n, x, r * n, n, out, r * outDim + j0 + q, outDim);
       }
-      for (; r < rows; r++) {
-        for (int q = 0; q < count; q++) {
-          slice(w, q * n, x, r * n, k0, k1, acc, (q * rows + r) * LANES);
+      for (; q < count; q++) {
+        for (int k = 0; k < 4; k++) {
+          out[(r + k) * outDim + j0 + q] = rowDot(w, q * n, x, (r + k) * n, n);
         }
       }
     }
-    for (int q = 0; q < count; q++) {
-      for (int r = 0; r < rows; r++) {
-        FloatVector a = FloatVector.fromArray(FLOATS, acc, (q * rows + r) * LANES);
-        out[r * outDim + j0 + q] = sum(a) + tail(w, q * n, x, r * n, bound, n);
+    for (; r < rows; r++) {
+      for (int q = 0; q < count; q++) {
+        out[r * outDim + j0 + q] = rowDot(w, q * n, x, r * n, n);
       }
     }
-  }
-
-  // Floats per slice: 8 weight rows and 16 input rows of a slice take 24 KiB, inside L1.
-  private static final int K_SLICE = 256;
-
-  private static final ThreadLocal<float[][]> ACCUMULATORS =
-      ThreadLocal.withInitial(() -> new float[1][0]);
-
-  /** A zeroed per-thread buffer of at least {@code size} floats. */
-  private static float[] accumulators(int size) {
-    float[][] holder = ACCUMULATORS.get();
-    if (holder[0].length < size) {
-      holder[0] = new float[size];
-    }
-    java.util.Arrays.fill(holder[0], 0, size, 0f);
-    return holder[0];
-  }
-
-  /** One pair's accumulator over {@code [k0, k1)}: {@code acc[a ..] += w[w0 + k] * x[x0 + k]}. */
-  private static void slice(
-      float[] w, int w0, float[] x, int x0, int k0, int k1, float[] acc, int a) {
-    FloatVector v = FloatVector.fromArray(FLOATS, acc, a);
-    for (int i = k0; i < k1; i += LANES) {
-      v = FloatVector.fromArray(FLOATS, w, w0 + i).fma(FloatVector.fromArray(FLOATS, x, x0 + i), v);
-    }
-    v.intoArray(acc, a);
   }
 
   /**
-   * Weight rows at {@code w0} and {@code w0 + n} against input rows at {@code x0 .. x0 + 3n} over
-   * {@code [k0, k1)}: two weight loads and four input loads feed eight FMAs. The accumulators of
-   * the first weight row and input row k sit at {@code acc[a + k * LANES]}, those of the second
-   * weight row {@code rows * LANES} further.
+   * Weight rows at {@code w0} and {@code w0 + n} against input rows at {@code x0 .. x0 + 3n}: two
+   * weight loads and four input loads feed eight FMAs. Writes {@code out[o + k * outDim]} (first
+   * weight row) and {@code out[o + k * outDim + 1]} (second) for k < 4.
    */
   private static void pairTimesFourRows(
-      float[] w, int w0, float[] x, int x0, int n, int k0, int k1, float[] acc, int a, int rows) {
+      float[] w, int w0, float[] x, int x0, int n, float[] out, int o, int outDim) {
     int w1 = w0 + n;
     int x1 = x0 + n;
     int x2 = x1 + n;
     int x3 = x2 + n;
-    int b = a + rows * LANES;
-    FloatVector a00 = FloatVector.fromArray(FLOATS, acc, a);
-    FloatVector a01 = FloatVector.fromArray(FLOATS, acc, a + LANES);
-    FloatVector a02 = FloatVector.fromArray(FLOATS, acc, a + 2 * LANES);
-    FloatVector a03 = FloatVector.fromArray(FLOATS, acc, a + 3 * LANES);
-    FloatVector a10 = FloatVector.fromArray(FLOATS, acc, b);
-    FloatVector a11 = FloatVector.fromArray(FLOATS, acc, b + LANES);
-    FloatVector a12 = FloatVector.fromArray(FLOATS, acc, b + 2 * LANES);
-    FloatVector a13 = FloatVector.fromArray(FLOATS, acc, b + 3 * LANES);
-    for (int i = k0; i < k1; i += LANES) {
+    FloatVector a00 = FloatVector.zero(FLOATS);
+    FloatVector a01 = FloatVector.zero(FLOATS);
+    FloatVector a02 = FloatVector.zero(FLOATS);
+    FloatVector a03 = FloatVector.zero(FLOATS);
+    FloatVector a10 = FloatVector.zero(FLOATS);
+    FloatVector a11 = FloatVector.zero(FLOATS);
+    FloatVector a12 = FloatVector.zero(FLOATS);
+    FloatVector a13 = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
       FloatVector u = FloatVector.fromArray(FLOATS, w, w0 + i);
       FloatVector t = FloatVector.fromArray(FLOATS, w, w1 + i);
       FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
@@ -290,14 +244,14 @@ public final class VectorKernels implements Kernels {
       a03 = u.fma(v, a03);
       a13 = t.fma(v, a13);
     }
-    a00.intoArray(acc, a);
-    a01.intoArray(acc, a + LANES);
-    a02.intoArray(acc, a + 2 * LANES);
-    a03.intoArray(acc, a + 3 * LANES);
-    a10.intoArray(acc, b);
-    a11.intoArray(acc, b + LANES);
-    a12.intoArray(acc, b + 2 * LANES);
-    a13.intoArray(acc, b + 3 * LANES);
+    out[o] = sum(a00) + tail(w, w0, x, x0, i, n);
+    out[o + 1] = sum(a10) + tail(w, w1, x, x0, i, n);
+    out[o + outDim] = sum(a01) + tail(w, w0, x, x1, i, n);
+    out[o + outDim + 1] = sum(a11) + tail(w, w1, x, x1, i, n);
+    out[o + 2 * outDim] = sum(a02) + tail(w, w0, x, x2, i, n);
+    out[o + 2 * outDim + 1] = sum(a12) + tail(w, w1, x, x2, i, n);
+    out[o + 3 * outDim] = sum(a03) + tail(w, w0, x, x3, i, n);
+    out[o + 3 * outDim + 1] = sum(a13) + tail(w, w1, x, x3, i, n);
   }
 
   /**
