@@ -225,12 +225,12 @@ public final class CpuForwardPass implements ForwardPass {
       // MLP block: norm, SwiGLU, residual.
       rmsNorm(h, postAttentionNorms[l], n, x);
       matmul.applyAll(x, n, new Tensor[] {lw.gateProj(), lw.upProj()}, new float[][] {gate, up});
+      // Row by row, so that a row's values never depend on how many rows share the forward.
       pool.forRanges(
-          n * inter,
+          n,
           (from, to) -> {
-            for (int i = from; i < to; i++) {
-              float g = gate[i];
-              gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            for (int r = from; r < to; r++) {
+              kernels.swiglu(gate, up, r * inter, inter);
             }
           });
       matmul.apply(lw.downProj(), gate, n, delta);

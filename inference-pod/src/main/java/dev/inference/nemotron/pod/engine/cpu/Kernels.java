@@ -54,6 +54,12 @@ public interface Kernels {
   /** {@link #axpy} with {@code x} in BF16. */
   void axpyBf16(float a, short[] x, int xOffset, float[] y, int yOffset, int n);
 
+  /**
+   * SwiGLU in place: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 +
+   * exp(-g))}, for i in {@code [offset, offset + n)}.
+   */
+  void swiglu(float[] gate, float[] up, int offset, int n);
+
   /** {@code sum_i x[offset + i]^2} for i in [0, n). */
   float sumOfSquares(float[] x, int offset, int n);
 

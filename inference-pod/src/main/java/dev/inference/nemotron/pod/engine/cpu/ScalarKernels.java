@@ -65,6 +65,14 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void swiglu(float[] gate, float[] up, int offset, int n) {
+    for (int i = offset; i < offset + n; i++) {
+      float g = gate[i];
+      gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+    }
+  }
+
+  @Override
   public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
     for (int i = 0; i < n; i++) {
       y[yOffset + i] += a * x[xOffset + i];

@@ -312,6 +312,23 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void swiglu(float[] gate, float[] up, int offset, int n) {
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      FloatVector g = FloatVector.fromArray(FLOATS, gate, offset + i);
+      FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+      g.div(e.add(1f))
+          .mul(FloatVector.fromArray(FLOATS, up, offset + i))
+          .intoArray(gate, offset + i);
+    }
+    for (; i < n; i++) {
+      float g = gate[offset + i];
+      gate[offset + i] = g / (1f + (float) Math.exp(-g)) * up[offset + i];
+    }
+  }
+
+  @Override
   public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
     FloatVector av = FloatVector.broadcast(FLOATS, a);
     int bound = FLOATS.loopBound(n);

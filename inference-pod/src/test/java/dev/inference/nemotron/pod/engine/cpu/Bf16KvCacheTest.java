@@ -61,6 +61,39 @@ class Bf16KvCacheTest {
   }
 
   @Test
+  void vectorSwigluMatchesItsScalarTwinAndDependsOnlyOnTheRow() {
+    SplittableRandom random = new SplittableRandom(23);
+    Kernels vector = new VectorKernels();
+    Kernels scalar = new ScalarKernels();
+    for (int trial = 0; trial < 100; trial++) {
+      int n = 1 + random.nextInt(200);
+      int offset = random.nextInt(9);
+      float[] gate = new float[offset + n];
+      float[] up = new float[offset + n];
+      for (int i = 0; i < gate.length; i++) {
+        gate[i] = (float) random.nextDouble(-12, 12);
+        up[i] = (float) random.nextDouble(-2, 2);
+      }
+      float[] g1 = gate.clone();
+      float[] g2 = gate.clone();
+      vector.swiglu(g1, up, offset, n);
+      scalar.swiglu(g2, up, offset, n);
+      for (int i = 0; i < gate.length; i++) {
+        assertThat(g1[i]).isCloseTo(g2[i], within(1e-5f + Math.abs(g2[i]) * 1e-5f));
+      }
+      // The same row at another offset gives the same bits: batch position does not matter.
+      float[] shifted = new float[n + 3];
+      float[] upShifted = new float[n + 3];
+      System.arraycopy(gate, offset, shifted, 3, n);
+      System.arraycopy(up, offset, upShifted, 3, n);
+      vector.swiglu(shifted, upShifted, 3, n);
+      for (int i = 0; i < n; i++) {
+        assertThat(shifted[3 + i]).isEqualTo(g1[offset + i]);
+      }
+    }
+  }
+
+  @Test
   void aBf16CacheHalvesTheMemoryAndStaysCloseToF32AndBatchInvariant() throws Exception {
     Path dir = root.resolve("m");
     TinyCheckpoint.write(
