@@ -295,7 +295,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
               "ReloadingConfiguration",
               "changed "
                   + diff.fields()
-                  + ": runtime configuration rewritten, pods roll one by one");
+                  + ": the ConfigMap is rewritten and the runtime reloads it; no pod restarts");
       case ROLL_PODS ->
           events.normal(
               resource,

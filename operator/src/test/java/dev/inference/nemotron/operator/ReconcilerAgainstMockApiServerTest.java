@@ -10,6 +10,7 @@ import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
+import dev.inference.nemotron.operator.desired.DesiredDeployment;
 import dev.inference.nemotron.operator.desired.InferencePodTemplate;
 import dev.inference.nemotron.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -257,7 +258,7 @@ class ReconcilerAgainstMockApiServerTest {
   }
 
   @Test
-  void tenantChangeRewritesTheConfigMapAndItsHashButNoSecret() {
+  void addingATenantRewritesTheConfigMapAndRollsThePodsToMountItsKey() {
     String ns = freshNamespace();
     create(SampleFleets.chat8b("tenants", ns));
     PodTemplateSpec before = awaitTemplate(ns, "tenants");
@@ -275,11 +276,83 @@ class ReconcilerAgainstMockApiServerTest {
                   .doesNotContain("search-key");
               PodTemplateSpec after = deployment(ns, "tenants").getSpec().getTemplate();
               assertThat(configHash(after)).isNotEqualTo(configHash(before));
+              assertThat(after.getSpec().getVolumes())
+                  .as("the new tenant's key, projected from its Secret")
+                  .filteredOn(v -> v.getProjected() != null)
+                  .singleElement()
+                  .satisfies(
+                      v ->
+                          assertThat(v.getProjected().getSources().getFirst().getSecret().getName())
+                              .isEqualTo("search-key"));
               assertThat(after.getSpec().getContainers().getFirst().getEnv())
                   .as("keys never travel in environment variables")
                   .isNullOrEmpty();
             });
+    eventually().until(() -> !events(ns, "RollingPods").isEmpty());
+  }
+
+  @Test
+  void modeMixChangeRewritesTheConfigMapAndLeavesThePodTemplateAlone() {
+    String ns = freshNamespace();
+    create(SampleFleets.chat8b("mixed", ns));
+    PodTemplateSpec before = awaitTemplate(ns, "mixed");
+
+    edit(
+        ns,
+        "mixed",
+        r -> {
+          ModesSpec modes = new ModesSpec();
+          modes.setMix(new ModeMix(20, 30, 50));
+          r.getSpec().setModes(modes);
+        });
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(client.configMaps().inNamespace(ns).withName("mixed-runtime").get())
+                  .extracting(c -> c.getData().get("runtime.yaml"))
+                  .asString()
+                  .contains("autoregressive: 20", "diffusion: 30", "selfSpeculation: 50");
+              // the Deployment was applied from the new spec, and its pod template kept
+              assertThat(appliedSpec(deployment(ns, "mixed"))).contains("\"autoregressive\":20");
+            });
+    PodTemplateSpec after = deployment(ns, "mixed").getSpec().getTemplate();
+    assertThat(configHash(after)).isEqualTo(configHash(before));
+    assertThat(after).isEqualTo(before);
+    eventually()
+        .untilAsserted(
+            () ->
+                assertThat(events(ns, "ReloadingConfiguration"))
+                    .isNotEmpty()
+                    .extracting(Event::getMessage)
+                    .containsOnly(
+                        "changed modes: the ConfigMap is rewritten and the runtime reloads it; no"
+                            + " pod restarts"));
+    assertThat(events(ns, "RollingPods")).isEmpty();
+  }
+
+  @Test
+  void tenantLimitChangeRewritesTheConfigMapAndLeavesThePodTemplateAlone() {
+    String ns = freshNamespace();
+    NemotronDiffusionDeployment resource = SampleFleets.chat8b("limits", ns);
+    resource.getSpec().setTenants(List.of(SampleFleets.tenant("search")));
+    create(resource);
+    PodTemplateSpec before = awaitTemplate(ns, "limits");
+
+    edit(ns, "limits", r -> r.getSpec().getTenants().getFirst().setWeight(7));
+
+    eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(client.configMaps().inNamespace(ns).withName("limits-runtime").get())
+                  .extracting(c -> c.getData().get("runtime.yaml"))
+                  .asString()
+                  .contains("weight: 7");
+              assertThat(appliedSpec(deployment(ns, "limits"))).contains("\"weight\":7");
+            });
+    assertThat(deployment(ns, "limits").getSpec().getTemplate()).isEqualTo(before);
     eventually().until(() -> !events(ns, "ReloadingConfiguration").isEmpty());
+    assertThat(events(ns, "RollingPods")).isEmpty();
   }
 
   @Test
@@ -524,6 +597,10 @@ class ReconcilerAgainstMockApiServerTest {
   private Deployment awaitDeployment(String namespace, String name) {
     eventually().until(() -> deployment(namespace, name) != null);
     return deployment(namespace, name);
+  }
+
+  private static String appliedSpec(Deployment deployment) {
+    return deployment.getMetadata().getAnnotations().get(DesiredDeployment.APPLIED_SPEC);
   }
 
   private static String configHash(PodTemplateSpec template) {

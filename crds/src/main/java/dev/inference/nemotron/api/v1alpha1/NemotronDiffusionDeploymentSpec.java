@@ -71,8 +71,9 @@ public class NemotronDiffusionDeploymentSpec {
   @Default("{}")
   @JsonPropertyDescription(
       "Decoding modes: the share of requests each mode serves and each mode's settings. A change"
-          + " rolls the pods (the runtime configuration's hash is on the pod template), one surge"
-          + " pod at a time, so each step needs a spare GPU of the class.")
+          + " needs no pod restart: the operator rewrites the runtime configuration (a ConfigMap),"
+          + " the kubelet updates it in the running pods within about a minute, and the runtime"
+          + " reloads it.")
   private ModesSpec modes = new ModesSpec();
 
   @Default("{}")
@@ -94,9 +95,11 @@ public class NemotronDiffusionDeploymentSpec {
       message = "tenant names must be unique")
   @JsonPropertyDescription(
       "Tenants allowed to call the endpoint, each with its own API key, rate limits and fair-share"
-          + " weight. Empty means the endpoint requires no API key. A change rolls the pods (the"
-          + " runtime configuration's hash is on the pod template), one surge pod at a time, so"
-          + " each step needs a spare GPU of the class.")
+          + " weight. Empty means the endpoint requires no API key. A change of a tenant's limits"
+          + " or weight needs no pod restart: the runtime reloads its configuration (a ConfigMap)"
+          + " within about a minute. Adding, removing, renaming or reordering tenants, or changing"
+          + " an apiKeySecretRef, changes the Secret files the pods mount and rolls the pods, one"
+          + " surge pod at a time, so each step needs a spare GPU of the class.")
   private List<TenantSpec> tenants;
 
   @JsonPropertyDescription(

@@ -56,7 +56,8 @@ public class NemotronDiffusionDeploymentStatus {
 
   @JsonPropertyDescription(
       "Base URL of the OpenAI-compatible API inside the cluster, e.g."
-          + " http://chat-8b.team-a.svc:8080/v1.")
+          + " http://chat-8b.team-a.svc:8080/v1. Clients send the resource's name as the model"
+          + " (\"model\": \"chat-8b\"); GET /v1/models lists it.")
   private String endpoint;
 
   @JsonPropertyDescription("What the autoscaler last measured over the ready replicas.")

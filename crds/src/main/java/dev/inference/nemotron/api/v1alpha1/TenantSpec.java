@@ -23,17 +23,22 @@ public class TenantSpec {
   @Required
   @JsonPropertyDescription(
       "The Secret key holding this tenant's API key; the key is mounted into the pods and never"
-          + " copied into ConfigMaps, logs or status.")
+          + " copied into ConfigMaps, logs or status. Rotating the key inside the Secret needs no"
+          + " restart (the runtime re-reads the mounted file); pointing at another Secret or key"
+          + " rolls the pods.")
   private SecretKeyRef apiKeySecretRef;
 
   @Min(1)
   @JsonPropertyDescription(
-      "Generated plus prompt tokens per minute the tenant may use. Absent: no limit.")
+      "Generated plus prompt tokens per minute the tenant may use. Absent: no limit. Applied to"
+          + " running pods without a restart.")
   private Long tokensPerMinute;
 
   @Min(1)
   @Max(100000)
-  @JsonPropertyDescription("Requests the tenant may have in flight at once. Absent: no limit.")
+  @JsonPropertyDescription(
+      "Requests the tenant may have in flight at once. Absent: no limit. Applied to running pods"
+          + " without a restart.")
   private Integer maxConcurrentRequests;
 
   @Default("1")
@@ -41,7 +46,7 @@ public class TenantSpec {
   @Max(1000)
   @JsonPropertyDescription(
       "Weight in fair queueing: under contention a tenant gets scheduling slots in proportion to"
-          + " its weight.")
+          + " its weight. Applied to running pods without a restart.")
   private Integer weight = 1;
 
   public String getName() {

@@ -90,16 +90,30 @@ class CrdSchemaTest {
   }
 
   @Test
-  void tenantsAndModesSayThatAChangeRollsThePods() {
-    // The operator puts a hash of the runtime configuration on the pod template: a change of
-    // tenants or modes is a rolling update, which needs room for a surge pod.
-    for (String field : List.of("tenants", "modes")) {
-      assertThat(schema.at("/properties/spec/properties/" + field + "/description").asText())
-          .as("description of spec.%s", field)
-          .contains("rolls the pods")
-          .contains("surge")
-          .doesNotContain("without restarting");
+  void modesSayThatAChangeReloadsWithoutRollingThePods() {
+    // The runtime reloads its ConfigMap: the operator leaves modes out of the pod template's hash.
+    assertThat(schema.at("/properties/spec/properties/modes/description").asText())
+        .contains("no pod restart")
+        .doesNotContain("rolls the pods");
+  }
+
+  @Test
+  void tenantsSayWhichChangesReloadAndWhichRollThePods() {
+    // Limits and weight reload; the tenant set and key Secrets are volumes, which only new pods
+    // get.
+    assertThat(schema.at("/properties/spec/properties/tenants/description").asText())
+        .contains("limits or weight needs no pod restart")
+        .contains("apiKeySecretRef")
+        .contains("rolls the pods")
+        .contains("surge");
+    JsonNode tenant = schema.at("/properties/spec/properties/tenants/items/properties");
+    for (String live : List.of("tokensPerMinute", "maxConcurrentRequests", "weight")) {
+      assertThat(tenant.path(live).path("description").asText())
+          .as("description of spec.tenants[].%s", live)
+          .contains("without a restart");
     }
+    assertThat(tenant.path("apiKeySecretRef").path("description").asText())
+        .contains("rolls the pods");
   }
 
   @Test

@@ -20,9 +20,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The runtime configuration the inference pods read at start ({@value RuntimeLayout#CONFIG_FILE}):
- * model, weights format, sizing limits, decoding modes and tenants. Tenants' API keys are not in
- * it, only the paths of the files the pod template mounts from their Secrets.
+ * The runtime configuration the inference pods read ({@value RuntimeLayout#CONFIG_FILE}): model,
+ * weights format, sizing limits, decoding modes and tenants. Tenants' API keys are not in it, only
+ * the paths of the files the pod template mounts from their Secrets.
+ *
+ * <p>Two kinds of settings share the file. The live ones ({@code modes}, each tenant's limits and
+ * weight) reach running pods without a restart: the ConfigMap is mounted as a directory, which the
+ * kubelet updates in place (within about a minute), and the runtime polls the file (every 5 s) and
+ * applies them. Everything else is read at start, and {@link #configHash} puts it on the pod
+ * template, so that its change rolls the pods.
  */
 public final class DesiredConfigMap {
 
@@ -46,13 +52,31 @@ public final class DesiredConfigMap {
         .build();
   }
 
-  /** A hash of the configuration, put on the pod template so that a change rolls the pods. */
+  /**
+   * A hash of the settings the runtime reads only at start, put on the pod template so that their
+   * change rolls the pods: the document without its live settings ({@code modes}, each tenant's
+   * {@code tokensPerMinute}, {@code maxConcurrentRequests} and {@code weight}). Tenants' names and
+   * key files stay in; adding, removing or renaming a tenant changes the pod's projected Secret
+   * volume, which a running pod cannot take, so those roll the pods anyway.
+   */
   public static String configHash(Fleet fleet) {
-    return RuntimeLayout.hash(document(fleet)).substring(0, 16);
+    return RuntimeLayout.hash(yaml(settings(fleet, Part.READ_AT_START))).substring(0, 16);
   }
 
   /** The YAML document, in a fixed key order so that equal settings give equal bytes. */
   static String document(Fleet fleet) {
+    return yaml(settings(fleet, Part.ALL));
+  }
+
+  /** Which settings of the document to render. */
+  private enum Part {
+    /** Everything: the document the runtime reads. */
+    ALL,
+    /** Only what the runtime reads at start; what it reloads live is left out. */
+    READ_AT_START
+  }
+
+  private static Map<String, Object> settings(Fleet fleet, Part part) {
     NemotronDiffusionDeploymentSpec spec = fleet.spec();
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("model", model(fleet, spec.getModel()));
@@ -66,11 +90,17 @@ public final class DesiredConfigMap {
             fleet.gpuClass().isAccelerator() ? spec.getGpu().getCount() : 0));
     root.put("maxContextLength", spec.getMaxContextLength());
     root.put("maxConcurrentSequences", spec.getMaxConcurrentSequences());
-    root.put("modes", modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new)));
-    root.put("tenants", tenants(fleet.tenants()));
+    if (part == Part.ALL) {
+      root.put("modes", modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new)));
+    }
+    root.put("tenants", tenants(fleet.tenants(), part));
     root.put("server", ordered("port", Fleet.HTTP_PORT));
+    return root;
+  }
+
+  private static String yaml(Map<String, Object> settings) {
     try {
-      return YAML.writeValueAsString(root);
+      return YAML.writeValueAsString(settings);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("maps of strings and numbers always serialize", e);
     }
@@ -81,6 +111,7 @@ public final class DesiredConfigMap {
     out.put("size", model.getSize().name().substring("SIZE_".length()));
     out.put("variant", model.getVariant().name().toLowerCase(java.util.Locale.ROOT));
     out.put("path", RuntimeLayout.modelDir(fleet));
+    out.put("servedName", fleet.servedModelName());
     out.put("source", model.getSource().getUri());
     if (model.getSource().getRevision() != null) {
       out.put("revision", model.getSource().getRevision());
@@ -117,13 +148,16 @@ public final class DesiredConfigMap {
     return out;
   }
 
-  private static List<Map<String, Object>> tenants(List<TenantSpec> tenants) {
+  private static List<Map<String, Object>> tenants(List<TenantSpec> tenants, Part part) {
     return tenants.stream()
         .map(
             t -> {
               Map<String, Object> out = new LinkedHashMap<>();
               out.put("name", t.getName());
               out.put("apiKeyFile", RuntimeLayout.tenantKeyPath(t.getName()));
+              if (part == Part.READ_AT_START) {
+                return out;
+              }
               if (t.getTokensPerMinute() != null) {
                 out.put("tokensPerMinute", t.getTokensPerMinute());
               }

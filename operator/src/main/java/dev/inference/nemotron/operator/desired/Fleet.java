@@ -145,6 +145,14 @@ public record Fleet(
     return name();
   }
 
+  /**
+   * The model name clients send ({@code "model"} in a request) and {@code GET /v1/models} lists:
+   * the resource's name, which they already know; the weights' directory is named by a hash.
+   */
+  public String servedModelName() {
+    return name();
+  }
+
   /** In-cluster base URL of the OpenAI-compatible API. */
   public String endpoint() {
     return "http://%s.%s.svc:%d/v1".formatted(serviceName(), namespace(), HTTP_PORT);

@@ -40,7 +40,11 @@ import java.util.TreeMap;
  */
 public final class InferencePodTemplate {
 
-  /** Pod template annotation whose change rolls the pods when the runtime configuration changes. */
+  /**
+   * Pod template annotation whose change rolls the pods when a setting the runtime reads only at
+   * start changes ({@link DesiredConfigMap#configHash}); live settings reach the pods through the
+   * mounted ConfigMap without it.
+   */
   public static final String CONFIG_HASH = "nemotron.inference.dev/config-hash";
 
   public static final String GPU_RESOURCE = "nvidia.com/gpu";
@@ -94,6 +98,7 @@ public final class InferencePodTemplate {
 
   private static Container runtime(Fleet fleet, PodTemplateOverrides overrides) {
     List<VolumeMount> mounts = new ArrayList<>();
+    // a directory mount, not subPath: the kubelet updates it in place, and the runtime reloads it
     mounts.add(mount(CONFIG_VOLUME, RuntimeLayout.CONFIG_DIR, true));
     mounts.add(mount(MODELS_VOLUME, RuntimeLayout.MODELS_DIR, true));
     mounts.add(mount(TMP_VOLUME, "/tmp", false));

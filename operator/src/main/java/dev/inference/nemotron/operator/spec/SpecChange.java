@@ -24,12 +24,16 @@ public enum SpecChange {
    */
   CACHE,
   /**
-   * The runtime configuration changed (modes, tenants): the ConfigMap is rewritten and its hash on
-   * the pod template rolls the pods one at a time, without losing capacity (maxUnavailable 0),
-   * because the runtime reads its configuration at start.
+   * A live setting of the runtime configuration changed (modes, a tenant's limits or weight): the
+   * ConfigMap is rewritten and the runtime reloads it; no pod restarts. The kubelet updates the
+   * mounted file within about a minute and the runtime applies it at its next poll.
    */
   RELOAD_CONFIGURATION,
-  /** What a pod is changed (model, weights format, GPUs, sizing, pod overrides): pods roll. */
+  /**
+   * What a pod is changed (model, weights format, GPUs, sizing, pod overrides, or what it mounts:
+   * the tenant set and their key Secrets): pods roll one at a time, without losing capacity
+   * (maxUnavailable 0).
+   */
   ROLL_PODS;
 
   /** The more disruptive of the two. */

@@ -8,9 +8,12 @@ import dev.inference.nemotron.api.v1alpha1.ModelSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
+import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * The one place that says what each spec field's change means ({@link SpecChange}). The desired
  * objects follow it: a test checks that the pod template changes exactly for {@link
- * SpecChange#RELOAD_CONFIGURATION} and {@link SpecChange#ROLL_PODS} fields.
+ * SpecChange#ROLL_PODS} fields and that {@link SpecChange#RELOAD_CONFIGURATION} fields change the
+ * ConfigMap only.
  *
  * @param changes the fields that differ, each with its meaning
  */
@@ -58,8 +62,29 @@ public record SpecDiff(List<FieldChange> changes) {
         SpecChange.RETUNE_AUTOSCALER,
         s -> scaling(s, ScalingSpec::getBehavior)),
     MODES("modes", SpecChange.RELOAD_CONFIGURATION, NemotronDiffusionDeploymentSpec::getModes),
-    TENANTS(
-        "tenants", SpecChange.RELOAD_CONFIGURATION, NemotronDiffusionDeploymentSpec::getTenants),
+    // the tenant set, in order, is what the pods mount (a projected Secret item each): a tenant
+    // added, removed, renamed or moved changes the pod's volumes, which only new pods get
+    TENANT_NAMES(
+        "tenants.name",
+        SpecChange.ROLL_PODS,
+        s -> tenants(s).stream().map(TenantSpec::getName).toList()),
+    TENANT_KEYS(
+        "tenants.apiKeySecretRef",
+        SpecChange.ROLL_PODS,
+        s -> TenantValues.of(s, TenantSpec::getApiKeySecretRef)),
+    // a tenant's limits and weight are live settings of the runtime configuration
+    TENANT_TOKENS_PER_MINUTE(
+        "tenants.tokensPerMinute",
+        SpecChange.RELOAD_CONFIGURATION,
+        s -> TenantValues.of(s, TenantSpec::getTokensPerMinute)),
+    TENANT_MAX_CONCURRENT_REQUESTS(
+        "tenants.maxConcurrentRequests",
+        SpecChange.RELOAD_CONFIGURATION,
+        s -> TenantValues.of(s, TenantSpec::getMaxConcurrentRequests)),
+    TENANT_WEIGHT(
+        "tenants.weight",
+        SpecChange.RELOAD_CONFIGURATION,
+        s -> TenantValues.of(s, TenantSpec::getWeight)),
     MODEL_SIZE("model.size", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getSize)),
     MODEL_VARIANT("model.variant", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getVariant)),
     MODEL_SOURCE("model.source", SpecChange.ROLL_PODS, s -> model(s, ModelSpec::getSource)),
@@ -102,6 +127,35 @@ public record SpecDiff(List<FieldChange> changes) {
         NemotronDiffusionDeploymentSpec spec, Function<ModelSpec, Object> property) {
       return spec.getModel() == null ? null : property.apply(spec.getModel());
     }
+
+    private static List<TenantSpec> tenants(NemotronDiffusionDeploymentSpec spec) {
+      return Objects.requireNonNullElse(spec.getTenants(), List.of());
+    }
+  }
+
+  /**
+   * One property of every tenant, by tenant name. Compared only over the tenants present on both
+   * sides: a tenant added or removed is a change of {@code tenants.name}, not of its limits.
+   *
+   * @param byName the property's value of each tenant
+   */
+  record TenantValues(Map<String, Object> byName) {
+
+    static TenantValues of(
+        NemotronDiffusionDeploymentSpec spec, Function<TenantSpec, Object> property) {
+      Map<String, Object> byName = new LinkedHashMap<>();
+      for (TenantSpec tenant : Field.tenants(spec)) {
+        byName.put(tenant.getName(), property.apply(tenant));
+      }
+      return new TenantValues(byName);
+    }
+
+    /** These values of only the tenants {@code other} has too. */
+    TenantValues sharedWith(TenantValues other) {
+      Map<String, Object> shared = new LinkedHashMap<>(byName);
+      shared.keySet().retainAll(other.byName.keySet());
+      return new TenantValues(shared);
+    }
   }
 
   /** The differences from {@code before} to {@code after}; every field differs from no spec. */
@@ -122,7 +176,13 @@ public record SpecDiff(List<FieldChange> changes) {
 
   private static boolean differs(
       Field field, NemotronDiffusionDeploymentSpec before, NemotronDiffusionDeploymentSpec after) {
-    return !tree(field.value.apply(before)).equals(tree(field.value.apply(after)));
+    Object was = field.value.apply(before);
+    Object is = field.value.apply(after);
+    if (was instanceof TenantValues wasByTenant && is instanceof TenantValues isByTenant) {
+      was = wasByTenant.sharedWith(isByTenant);
+      is = isByTenant.sharedWith(wasByTenant);
+    }
+    return !tree(was).equals(tree(is));
   }
 
   /** Whether a changed field has {@code meaning}. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.VolumeProjection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +62,21 @@ record PodRoot(Path dir) {
     }
   }
 
+  /**
+   * Rewrites {@code container}'s ConfigMap volumes with {@code configMap}'s data, as the kubelet
+   * does in a running pod when the ConfigMap changes; each file is replaced atomically, as the
+   * kubelet swaps the volume's {@code ..data} link, so a reader never sees half a file.
+   */
+  void update(PodSpec pod, Container container, ConfigMap configMap) throws IOException {
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Volume volume = volume(pod, mount.getName());
+      if (volume.getConfigMap() != null) {
+        writeConfigMap(
+            resolve(mount.getMountPath()), volume.getConfigMap().getItems(), configMap.getData());
+      }
+    }
+  }
+
   /** The API key the test puts in key {@code key} of Secret {@code secret}. */
   static String testKey(String secret, String key) {
     return "sk-contract-" + secret + "-" + key;
@@ -96,7 +112,7 @@ record PodRoot(Path dir) {
       throws IOException {
     if (items == null || items.isEmpty()) {
       for (Map.Entry<String, String> file : data.entrySet()) {
-        Files.writeString(at.resolve(file.getKey()), file.getValue());
+        replace(at.resolve(file.getKey()), file.getValue());
       }
       return;
     }
@@ -105,7 +121,12 @@ record PodRoot(Path dir) {
       Objects.requireNonNull(content, () -> "the ConfigMap has no key " + item.getKey());
       Path file = at.resolve(item.getPath());
       Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
+      replace(file, content);
     }
+  }
+
+  private static void replace(Path file, String content) throws IOException {
+    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

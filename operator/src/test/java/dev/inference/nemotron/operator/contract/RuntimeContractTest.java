@@ -11,6 +11,7 @@ import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
+import dev.inference.nemotron.operator.desired.DesiredDeployment;
 import dev.inference.nemotron.operator.desired.DesiredFetchJob;
 import dev.inference.nemotron.operator.desired.DesiredService;
 import dev.inference.nemotron.operator.desired.Fleet;
@@ -59,8 +60,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       runtime serves on the port it listens on, and gives it time to drain;
  *   <li>the runtime, run as a child process with the rendered container's exact arguments in a
  *       directory laid out like the pod ({@code NDD_POD_ROOT}), turns live then ready, serves the
- *       OpenAI API to the tenants' mounted keys only, exposes the metrics the ServiceMonitor
- *       scrapes and exits 0 on SIGTERM within the grace period;
+ *       OpenAI API under the resource's name to the tenants' mounted keys only, exposes the metrics
+ *       the ServiceMonitor scrapes, applies a live change the operator makes without rolling the
+ *       pods (a tenant's limit) once the mounted file changes, and exits 0 on SIGTERM within the
+ *       grace period;
  *   <li>the weight cache's init container blocks until the download's completion marker appears.
  * </ul>
  */
@@ -71,6 +74,9 @@ class RuntimeContractTest {
       Set.of("/health/live", "/health/ready", "/metrics");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How long the runtime may take to apply a changed configuration file (it polls every 5 s). */
+  private static final long CONFIG_RELOAD_SECONDS = 30;
 
   static Stream<Named<NemotronDiffusionDeployment>> fleets() {
     return ContractFleets.all().map(r -> Named.of(r.getMetadata().getName(), r));
@@ -91,6 +97,7 @@ class RuntimeContractTest {
     assertThat(config.model().size()).contains(wire(spec.getModel().getSize()));
     assertThat(config.model().variant()).contains(wire(spec.getModel().getVariant()));
     assertThat(config.model().path()).isAbsolute();
+    assertThat(config.model().name()).isEqualTo(resource.getMetadata().getName());
     assertThat(config.model().source()).contains(spec.getModel().getSource().getUri());
     assertThat(config.model().revision().orElse(null))
         .isEqualTo(spec.getModel().getSource().getRevision());
@@ -235,11 +242,16 @@ class RuntimeContractTest {
                   .isEqualTo(200);
             }
 
+            // clients name the model by the resource they applied
+            String model = fleet.resource().getMetadata().getName();
             assertThat(api.get("/v1/models", null).statusCode()).isEqualTo(401);
             HttpResponse<String> models = api.get("/v1/models", key);
             assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
-            String model = JSON.readTree(models.body()).path("data").get(0).path("id").asText();
-            assertThat(model).isNotBlank();
+            assertThat(JSON.readTree(models.body()).path("data"))
+                .extracting(m -> m.path("id").asText())
+                .containsExactly(model);
+            HttpResponse<String> otherModel = api.complete(model + "-other", null, key);
+            assertThat(otherModel.statusCode()).as(otherModel.body()).isEqualTo(404);
 
             for (Map.Entry<String, String> tenant : keys.entrySet()) {
               HttpResponse<String> completion = api.complete(model, null, tenant.getValue());
@@ -262,6 +274,26 @@ class RuntimeContractTest {
                         line.startsWith("ndd_forward_passes_total{")
                             && line.contains("mode=\"diffusion\"")
                             && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0);
+
+            // a tenant's limit changes: the operator rewrites the ConfigMap and keeps the pod
+            // template; the kubelet rewrites the mounted file and the running runtime applies it
+            NemotronDiffusionDeployment limited = ContractFleets.cpuFromClaim();
+            limited.getSpec().getTenants().stream()
+                .filter(t -> t.getName().equals("search"))
+                .findFirst()
+                .orElseThrow()
+                .setTokensPerMinute(1L);
+            RenderedPod reloaded = RenderedPod.of(ContractFleets.accepted(limited));
+            assertThat(DesiredDeployment.of(reloaded.fleet()).getSpec().getTemplate())
+                .as("the pod template, so no pod rolls")
+                .isEqualTo(DesiredDeployment.of(fleet).getSpec().getTemplate());
+            assertThat(reloaded.document()).isNotEqualTo(rendered.document());
+            root.update(reloaded.pod(), reloaded.runtime(), reloaded.configMap());
+            HttpResponse<String> refused =
+                awaitStatus(api, model, key, 429, Duration.ofSeconds(CONFIG_RELOAD_SECONDS));
+            assertThat(refused.body()).contains("1 tokens per minute");
+            HttpResponse<String> otherTenant = api.complete(model, null, keys.get("batch-eval"));
+            assertThat(otherTenant.statusCode()).as(otherTenant.body()).isEqualTo(200);
           });
 
       process.terminate();
@@ -308,6 +340,26 @@ class RuntimeContractTest {
                 .as("exit code soon after %s appeared", marker)
                 .hasValue(0);
           });
+    }
+  }
+
+  /**
+   * Completes with {@code model} until the answer is {@code status}, within {@code timeout}: the
+   * runtime polls its configuration file every few seconds.
+   */
+  private static HttpResponse<String> awaitStatus(
+      RuntimeApi api, String model, String key, int status, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      HttpResponse<String> response = api.complete(model, null, key);
+      if (response.statusCode() == status) {
+        return response;
+      }
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(System.nanoTime() - deadline)
+          .as("a completion answered %d within %s", status, timeout)
+          .isNegative();
+      Thread.sleep(500);
     }
   }
 

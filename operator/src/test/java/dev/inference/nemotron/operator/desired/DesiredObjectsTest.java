@@ -267,7 +267,16 @@ class DesiredObjectsTest {
           modes.setMix(new ModeMix(50, 0, 50));
           r.getSpec().setModes(modes);
         }),
-    TENANTS(r -> r.getSpec().setTenants(List.of(SampleFleets.tenant("search")))),
+    TENANT_ADDED(
+        r ->
+            r.getSpec()
+                .setTenants(
+                    List.of(SampleFleets.tenant("search"), SampleFleets.tenant("support")))),
+    TENANT_KEY(r -> r.getSpec().getTenants().getFirst().getApiKeySecretRef().setName("rotated")),
+    TENANT_TOKENS_PER_MINUTE(r -> r.getSpec().getTenants().getFirst().setTokensPerMinute(1_000L)),
+    TENANT_MAX_CONCURRENT_REQUESTS(
+        r -> r.getSpec().getTenants().getFirst().setMaxConcurrentRequests(2)),
+    TENANT_WEIGHT(r -> r.getSpec().getTenants().getFirst().setWeight(9)),
     MODEL(r -> r.getSpec().getModel().setSize(ModelSize.SIZE_3B)),
     QUANTIZATION(r -> r.getSpec().setQuantization(Quantization.INT8)),
     GPU(r -> r.getSpec().getGpu().setCount(2)),
@@ -281,22 +290,40 @@ class DesiredObjectsTest {
     }
   }
 
+  /** The sample with one tenant, so that edits of a tenant have one to change. */
+  private static NemotronDiffusionDeployment sampleWithTenant() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().setTenants(List.of(SampleFleets.tenant("search")));
+    return resource;
+  }
+
+  /**
+   * The pod template changes exactly when the classifier says pods roll; a reload changes the
+   * ConfigMap only, which the running pods pick up; anything less touches neither.
+   */
   @ParameterizedTest
   @EnumSource(Edit.class)
-  void podTemplateChangesExactlyWhenTheClassifierSaysPodsRollOrReload(Edit edit) {
-    NemotronDiffusionDeployment before = sample();
-    NemotronDiffusionDeployment after = sample();
+  void podTemplateChangesExactlyWhenTheClassifierSaysPodsRoll(Edit edit) {
+    NemotronDiffusionDeployment before = sampleWithTenant();
+    NemotronDiffusionDeployment after = sampleWithTenant();
     edit.apply.accept(after);
 
     SpecChange meaning = SpecDiff.between(Optional.of(before.getSpec()), after.getSpec()).meaning();
     var templateBefore = DesiredDeployment.of(fleet(before)).getSpec().getTemplate();
     var templateAfter = DesiredDeployment.of(fleet(after)).getSpec().getTemplate();
+    var configBefore = DesiredConfigMap.of(fleet(before)).getData();
+    var configAfter = DesiredConfigMap.of(fleet(after)).getData();
 
     assertThat(meaning).isNotEqualTo(SpecChange.NONE);
-    if (meaning.compareTo(SpecChange.RELOAD_CONFIGURATION) < 0) {
-      assertThat(templateAfter).isEqualTo(templateBefore);
-    } else {
+    if (meaning == SpecChange.ROLL_PODS) {
       assertThat(templateAfter).isNotEqualTo(templateBefore);
+    } else {
+      assertThat(templateAfter).isEqualTo(templateBefore);
+    }
+    if (meaning == SpecChange.RELOAD_CONFIGURATION) {
+      assertThat(configAfter).isNotEqualTo(configBefore);
+    } else if (meaning.compareTo(SpecChange.RELOAD_CONFIGURATION) < 0) {
+      assertThat(configAfter).isEqualTo(configBefore);
     }
   }
 }

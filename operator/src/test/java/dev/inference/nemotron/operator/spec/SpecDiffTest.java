@@ -2,13 +2,17 @@ package dev.inference.nemotron.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inference.nemotron.api.v1alpha1.ModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModelSize;
+import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
+import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import dev.inference.nemotron.operator.SampleFleets;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,20 +128,121 @@ class SpecDiffTest {
         continue;
       }
       if (splitIntoChildren) {
-        collectUnmapped(path + ".", getter.getReturnType(), unmapped);
+        collectUnmapped(path + ".", propertyType(getter), unmapped);
       } else {
         unmapped.add(path);
       }
     }
   }
 
-  @Test
-  void tenantsReloadTheConfiguration() {
-    NemotronDiffusionDeploymentSpec after = spec();
-    after.setTenants(List.of(SampleFleets.tenant("search")));
+  /** The getter's type, or its element type for a list: {@code tenants.weight} is each tenant's. */
+  private static Class<?> propertyType(Method getter) {
+    if (List.class.isAssignableFrom(getter.getReturnType())
+        && getter.getGenericReturnType() instanceof ParameterizedType list
+        && list.getActualTypeArguments()[0] instanceof Class<?> element) {
+      return element;
+    }
+    return getter.getReturnType();
+  }
 
-    assertThat(SpecDiff.between(Optional.of(spec()), after).meaning())
-        .isEqualTo(SpecChange.RELOAD_CONFIGURATION);
+  @Test
+  void theMappingCheckSeesIntoListsOfTenants() {
+    List<String> unmapped = new ArrayList<>();
+    collectUnmapped("tenants.", TenantSpec.class, unmapped);
+
+    assertThat(unmapped).isEmpty();
+    assertThat(SpecDiff.mappedFields())
+        .contains("tenants.name", "tenants.apiKeySecretRef", "tenants.weight")
+        .doesNotContain("tenants");
+  }
+
+  private static NemotronDiffusionDeploymentSpec withTenants(TenantSpec... tenants) {
+    NemotronDiffusionDeploymentSpec spec = spec();
+    spec.setTenants(List.of(tenants));
+    return spec;
+  }
+
+  @Test
+  void aModeMixChangeReloadsTheConfiguration() {
+    NemotronDiffusionDeploymentSpec after = spec();
+    ModesSpec modes = new ModesSpec();
+    modes.setMix(new ModeMix(20, 30, 50));
+    after.setModes(modes);
+
+    SpecDiff diff = SpecDiff.between(Optional.of(spec()), after);
+
+    assertThat(diff.meaning()).isEqualTo(SpecChange.RELOAD_CONFIGURATION);
+    assertThat(diff.fields()).isEqualTo("modes");
+  }
+
+  @Test
+  void aTenantsLimitsAndWeightReloadTheConfiguration() {
+    TenantSpec changed = SampleFleets.tenant("search");
+    changed.setTokensPerMinute(1_000L);
+    changed.setMaxConcurrentRequests(2);
+    changed.setWeight(5);
+
+    SpecDiff diff =
+        SpecDiff.between(
+            Optional.of(withTenants(SampleFleets.tenant("search"))), withTenants(changed));
+
+    assertThat(diff.meaning()).isEqualTo(SpecChange.RELOAD_CONFIGURATION);
+    assertThat(diff.fields())
+        .isEqualTo("tenants.tokensPerMinute, tenants.maxConcurrentRequests, tenants.weight");
+  }
+
+  @Test
+  void addingATenantRollsThePodsToMountItsKeyAndIsNoLimitChange() {
+    SpecDiff diff =
+        SpecDiff.between(
+            Optional.of(withTenants(SampleFleets.tenant("search"))),
+            withTenants(SampleFleets.tenant("search"), SampleFleets.tenant("support")));
+
+    assertThat(diff.meaning()).isEqualTo(SpecChange.ROLL_PODS);
+    assertThat(diff.fields()).isEqualTo("tenants.name");
+  }
+
+  @Test
+  void removingOrReorderingTenantsRollsThePods() {
+    NemotronDiffusionDeploymentSpec two =
+        withTenants(SampleFleets.tenant("search"), SampleFleets.tenant("support"));
+
+    assertThat(SpecDiff.between(Optional.of(two), withTenants(SampleFleets.tenant("search"))))
+        .satisfies(d -> assertThat(d.meaning()).isEqualTo(SpecChange.ROLL_PODS))
+        .satisfies(d -> assertThat(d.fields()).isEqualTo("tenants.name"));
+    assertThat(
+            SpecDiff.between(
+                    Optional.of(two),
+                    withTenants(SampleFleets.tenant("support"), SampleFleets.tenant("search")))
+                .meaning())
+        .isEqualTo(SpecChange.ROLL_PODS);
+  }
+
+  @Test
+  void anotherKeySecretForATenantRollsThePods() {
+    TenantSpec rekeyed = SampleFleets.tenant("search");
+    rekeyed.getApiKeySecretRef().setKey("rotated");
+
+    SpecDiff diff =
+        SpecDiff.between(
+            Optional.of(withTenants(SampleFleets.tenant("search"))), withTenants(rekeyed));
+
+    assertThat(diff.meaning()).isEqualTo(SpecChange.ROLL_PODS);
+    assertThat(diff.fields()).isEqualTo("tenants.apiKeySecretRef");
+  }
+
+  @Test
+  void aLimitChangeBesidesANewTenantIsReportedButThePodsRoll() {
+    TenantSpec changed = SampleFleets.tenant("search");
+    changed.setWeight(5);
+
+    SpecDiff diff =
+        SpecDiff.between(
+            Optional.of(withTenants(SampleFleets.tenant("search"))),
+            withTenants(changed, SampleFleets.tenant("support")));
+
+    assertThat(diff.meaning()).isEqualTo(SpecChange.ROLL_PODS);
+    assertThat(diff.fields()).isEqualTo("tenants.name, tenants.weight");
   }
 
   @Test
@@ -146,12 +251,13 @@ class SpecDiffTest {
     after.getModel().setSize(ModelSize.SIZE_3B);
     after.setReplicas(2);
     after.getModel().getCache().getPvc().setSize(new Quantity("80Gi"));
-    after.setTenants(List.of(SampleFleets.tenant("search")));
+    after.setModes(new ModesSpec());
+    after.getModes().setMix(new ModeMix(20, 30, 50));
 
     SpecDiff diff = SpecDiff.between(Optional.of(spec()), after);
 
     assertThat(diff.meaning()).isEqualTo(SpecChange.ROLL_PODS);
-    assertThat(diff.fields()).isEqualTo("tenants, model.size, model.cache.pvc");
+    assertThat(diff.fields()).isEqualTo("modes, model.size, model.cache.pvc");
   }
 
   @Test

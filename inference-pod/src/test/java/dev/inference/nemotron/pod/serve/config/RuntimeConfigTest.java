@@ -48,8 +48,8 @@ class RuntimeConfigTest {
                 Optional.of("hf://nvidia/Nemotron-Labs-Diffusion-8B"),
                 Optional.of("main"),
                 Optional.of("linear_spec_lora"),
-                Optional.empty()));
-    assertThat(config.model().name()).isEqualTo("3c1f0e9a2b");
+                Optional.of("chat-8b")));
+    assertThat(config.model().name()).isEqualTo("chat-8b");
     assertThat(config.model().draftAdapterDir())
         .contains(Path.of("/models/3c1f0e9a2b/linear_spec_lora"));
     assertThat(config.quantization()).isEqualTo(Quantization.BF16);
