@@ -153,6 +153,10 @@ public final class OpenAiServer implements AutoCloseable {
               .putHeader("Content-Type", ServingMetrics.contentType())
               .end(metrics.scrape());
         }
+        case "/metrics/snapshot" -> {
+          requireMethod(request, HttpMethod.GET);
+          json(request.response(), 200, metrics.snapshotJson());
+        }
         case "/v1/models" -> {
           requireMethod(request, HttpMethod.GET);
           authenticate(request);

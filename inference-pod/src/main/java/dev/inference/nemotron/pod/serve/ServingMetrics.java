@@ -1,16 +1,24 @@
 package dev.inference.nemotron.pod.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inference.nemotron.pod.decode.DecodeResult;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -193,6 +201,55 @@ public final class ServingMetrics {
   public String scrape() {
     return registry.scrape();
   }
+
+  /**
+   * The same meters as JSON, for the operator's autoscaler (Java has no maintained parser of the
+   * Prometheus text format): {@code {"counters": {name: [{"tags": {...}, "value": v}]}, "gauges":
+   * {...}, "histograms": {name: [{"tags": {...}, "count": n, "sumSeconds": s, "buckets": [{"le":
+   * seconds, "count": cumulative}, ...]}]}}}. Names are the Prometheus base names (counters without
+   * {@code _total}, timers without {@code _seconds}); the last bucket's {@code le} is the string
+   * {@code "+Inf"}. Read from the registry {@code /metrics} renders, so both always agree.
+   */
+  public byte[] snapshotJson() {
+    ObjectNode root = SNAPSHOT_JSON.createObjectNode();
+    ObjectNode counters = root.putObject("counters");
+    ObjectNode gauges = root.putObject("gauges");
+    ObjectNode histograms = root.putObject("histograms");
+    for (Meter meter : registry.getMeters()) {
+      String name = meter.getId().getName();
+      switch (meter) {
+        case Counter c -> entry(counters, name, meter).put("value", c.count());
+        case Gauge g -> entry(gauges, name, meter).put("value", g.value());
+        case Timer t -> {
+          HistogramSnapshot snapshot = t.takeSnapshot();
+          ObjectNode h = entry(histograms, name, meter);
+          h.put("count", snapshot.count());
+          h.put("sumSeconds", snapshot.total(TimeUnit.SECONDS));
+          ArrayNode buckets = h.putArray("buckets");
+          for (CountAtBucket b : snapshot.histogramCounts()) {
+            buckets.addObject().put("le", b.bucket(TimeUnit.SECONDS)).put("count", b.count());
+          }
+          buckets.addObject().put("le", "+Inf").put("count", snapshot.count());
+        }
+        default -> {}
+      }
+    }
+    try {
+      return SNAPSHOT_JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of numbers and strings always serializes", e);
+    }
+  }
+
+  private static ObjectNode entry(ObjectNode section, String name, Meter meter) {
+    ArrayNode list = section.has(name) ? (ArrayNode) section.get(name) : section.putArray(name);
+    ObjectNode e = list.addObject();
+    ObjectNode tags = e.putObject("tags");
+    meter.getId().getTags().forEach(t -> tags.put(t.getKey(), t.getValue()));
+    return e;
+  }
+
+  private static final ObjectMapper SNAPSHOT_JSON = new ObjectMapper();
 
   /** Content type of {@link #scrape()}. */
   public static String contentType() {

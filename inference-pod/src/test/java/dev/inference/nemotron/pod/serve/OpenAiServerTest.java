@@ -331,6 +331,47 @@ class OpenAiServerTest {
   }
 
   @Test
+  void theJsonSnapshotReadsTheSameMetersAsThePrometheusScrape() throws Exception {
+    fixture.post("/v1/completions", completion(",\"ignore_eos\":true,\"mode\":\"autoregressive\""));
+    // Nothing runs between the two reads: the fixture's requests are all answered.
+    String scrape = fixture.get("/metrics").body();
+    JsonNode snapshot = JSON.readTree(fixture.get("/metrics/snapshot").body());
+    String ar = "{mode=\"autoregressive\",variant=\"none\"}";
+    JsonNode tokens = null;
+    for (JsonNode e : snapshot.get("counters").get("ndd_generated_tokens")) {
+      if (e.get("tags").get("mode").asText().equals("autoregressive")) {
+        tokens = e;
+      }
+    }
+    assertThat(tokens).isNotNull();
+    assertThat(tokens.get("value").asDouble())
+        .isEqualTo(sample(scrape, "ndd_generated_tokens_total" + ar))
+        .isPositive();
+    JsonNode duration = null;
+    for (JsonNode e : snapshot.get("histograms").get("ndd_request_duration")) {
+      if (e.get("tags").get("mode").asText().equals("autoregressive")) {
+        duration = e;
+      }
+    }
+    assertThat(duration).isNotNull();
+    JsonNode buckets = duration.get("buckets");
+    assertThat(buckets.get(buckets.size() - 1).get("le").asText()).isEqualTo("+Inf");
+    for (JsonNode b : buckets) {
+      String le = b.get("le").isTextual() ? "+Inf" : String.valueOf(b.get("le").asDouble());
+      assertThat(b.get("count").asDouble())
+          .as("bucket le=%s", le)
+          .isEqualTo(
+              sample(
+                  scrape,
+                  "ndd_request_duration_seconds_bucket{mode=\"autoregressive\",variant=\"none\",le=\""
+                      + le
+                      + "\"}"));
+    }
+    assertThat(snapshot.get("gauges").get("ndd_queue_depth").get(0).get("value").asDouble())
+        .isZero();
+  }
+
+  @Test
   void drainingTurnsReadinessRedRefusesNewRequestsAndFinishesInFlightOnes() throws Exception {
     try (ServerFixture own = ServerFixture.open(root)) {
       CompletableFuture<HttpResponse<String>> inFlight =
