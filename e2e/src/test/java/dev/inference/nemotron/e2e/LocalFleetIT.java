@@ -145,6 +145,28 @@ class LocalFleetIT {
       assertThat(usage.path("completion_tokens").asInt()).isPositive();
       assertThat(usage.path("total_tokens").asInt()).isPositive();
 
+      // a streamed one passes through as server-sent events
+      HttpResponse<String> streamed =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.writeValueAsString(
+                              Map.of(
+                                  "model",
+                                  model,
+                                  "prompt",
+                                  "Hello",
+                                  "max_tokens",
+                                  4,
+                                  "stream",
+                                  true))))
+                  .build());
+      assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+      assertThat(streamed.body()).startsWith("data: ").contains("data: [DONE]");
+
       // 1 → 2 through the Deployment's /scale: a second process, two ready replicas
       scale(2);
       eventually()
