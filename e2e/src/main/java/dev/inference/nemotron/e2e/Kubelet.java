@@ -88,6 +88,7 @@ final class Kubelet implements AutoCloseable {
   private final Map<String, Instant> nextStart = new HashMap<>();
   private final Map<String, DeploymentStatus> lastStatus = new HashMap<>();
   private final Map<String, Integer> crashes = new HashMap<>();
+  private final Map<String, String> errors = new HashMap<>();
   private final AtomicLong podCounter = new AtomicLong();
   private final java.util.Set<ChildProcess> stopping = ConcurrentHashMap.newKeySet();
   private volatile List<Endpoint> endpoints = List.of();
@@ -171,8 +172,13 @@ final class Kubelet implements AutoCloseable {
       for (Deployment d : current.values()) {
         try {
           sync(d);
+          errors.remove(key(d));
         } catch (RuntimeException | IOException e) {
-          log.accept("Deployment " + key(d) + ": " + e);
+          // the same failure every second is said once
+          String message = "Deployment " + key(d) + ": " + e;
+          if (!message.equals(errors.put(key(d), message))) {
+            log.accept(message + " (retrying every second)");
+          }
         }
       }
       publishEndpoints();

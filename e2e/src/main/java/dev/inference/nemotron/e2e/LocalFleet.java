@@ -141,6 +141,7 @@ public final class LocalFleet implements AutoCloseable {
       started.add(balancer);
 
       watchFleets();
+      watchOperator();
       applied = items.stream().map(this::apply).toList();
       return this;
     } catch (Exception | Error e) {
@@ -337,6 +338,33 @@ public final class LocalFleet implements AutoCloseable {
                   }
                 });
     started.add(informer::close);
+  }
+
+  /** Says so, with the end of its log, when the operator exits. */
+  private void watchOperator() {
+    ChildProcess watched = operator;
+    Thread watcher =
+        Thread.ofPlatform()
+            .daemon()
+            .name("operator-watch")
+            .start(
+                () -> {
+                  try {
+                    while (watched.isAlive()) {
+                      Thread.sleep(1000);
+                    }
+                    log.accept(
+                        "the operator exited with "
+                            + watched.exitCode()
+                            + "; the end of "
+                            + watched.log()
+                            + ":\n"
+                            + watched.tail(20));
+                  } catch (InterruptedException e) {
+                    // stopping
+                  }
+                });
+    started.add(watcher::interrupt);
   }
 
   private void show(GenericKubernetesResource fleet) {
