@@ -1,0 +1,208 @@
+package dev.inference.nemotron.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local fleet end to end, on the stand-in Kubernetes API (fabric8 mock server in CRUD mode; no
+ * real API server runs here): the bundled example fleet on a generated tiny checkpoint, the real
+ * operator as a child process, real {@code ndd serve} processes for the replicas. A completion
+ * answered through the load balancer; the Deployment scaled 1 → 2 → 1 through its /scale
+ * subresource starts and stops processes; deleting the resource stops them all.
+ */
+class LocalFleetIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NAMESPACE = "default";
+  private static final String NAME = "local-tiny";
+
+  private static LocalFleet fleet;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void startFleet() throws Exception {
+    Path work = Path.of("target", "local-fleet-it").toAbsolutePath();
+    fleet =
+        new LocalFleet(
+            new LocalFleet.Options(null, 0, 0, work),
+            Project.locate(),
+            line -> System.out.println("[local fleet] " + line));
+    fleet.start();
+  }
+
+  @AfterAll
+  static void stopFleet() {
+    if (fleet != null) {
+      List<Long> pids = fleet.allReplicaPids();
+      fleet.close();
+      assertThat(pids)
+          .as("replica processes left after close")
+          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      assertThat(fleet.operatorAlive()).as("operator left after close").isFalse();
+    }
+  }
+
+  private static ConditionFactory eventually() {
+    return await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions();
+  }
+
+  private static int fleetReady() {
+    GenericKubernetesResource resource =
+        fleet
+            .client()
+            .genericKubernetesResources(Kubelet.FLEETS)
+            .inNamespace(NAMESPACE)
+            .withName(NAME)
+            .get();
+    Object ready = resource.get("status", "readyReplicas");
+    return ready == null ? 0 : ((Number) ready).intValue();
+  }
+
+  private static Deployment deployment() {
+    return fleet.client().apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void scale(int replicas) throws Exception {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        fleet.apiUrl()
+                            + "/apis/apps/v1/namespaces/"
+                            + NAMESPACE
+                            + "/deployments/"
+                            + NAME
+                            + "/scale"))
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(
+                            Map.of(
+                                "apiVersion",
+                                "autoscaling/v1",
+                                "kind",
+                                "Scale",
+                                "metadata",
+                                Map.of("name", NAME, "namespace", NAMESPACE),
+                                "spec",
+                                Map.of("replicas", replicas)))))
+                .build());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).path("spec").path("replicas").asInt())
+        .isEqualTo(replicas);
+  }
+
+  @Test
+  void servesScalesAndStopsWithTheFleet() throws Exception {
+    try {
+      // the operator renders the Deployment; the kubelet stand-in runs it; the status follows
+      eventually().untilAsserted(() -> assertThat(fleetReady()).isEqualTo(1));
+      assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(1);
+
+      // a real completion through the load balancer
+      String base = "http://127.0.0.1:" + fleet.port();
+      HttpResponse<String> models =
+          send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).GET().build());
+      assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+      String model = JSON.readTree(models.body()).path("data").get(0).path("id").asText();
+      HttpResponse<String> completion =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.writeValueAsString(
+                              Map.of("model", model, "prompt", "Hello", "max_tokens", 8))))
+                  .build());
+      assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
+      JsonNode usage = JSON.readTree(completion.body()).path("usage");
+      assertThat(usage.path("completion_tokens").asInt()).isPositive();
+      assertThat(usage.path("total_tokens").asInt()).isPositive();
+
+      // a streamed one passes through as server-sent events
+      HttpResponse<String> streamed =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.writeValueAsString(
+                              Map.of(
+                                  "model",
+                                  model,
+                                  "prompt",
+                                  "Hello",
+                                  "max_tokens",
+                                  4,
+                                  "stream",
+                                  true))))
+                  .build());
+      assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+      assertThat(streamed.body()).startsWith("data: ").contains("data: [DONE]");
+
+      // 1 → 2 through the Deployment's /scale: a second process, two ready replicas
+      scale(2);
+      eventually()
+          .untilAsserted(
+              () -> {
+                assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(2);
+                assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(2);
+                assertThat(fleetReady()).isEqualTo(2);
+              });
+
+      // 2 → 1: one process stops
+      scale(1);
+      eventually()
+          .untilAsserted(
+              () -> {
+                assertThat(fleet.allReplicaPids()).hasSize(1);
+                assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(1);
+              });
+
+      // the resource deleted: its Deployment goes (the stand-in garbage collector), so do the
+      // processes
+      fleet
+          .client()
+          .genericKubernetesResources(Kubelet.FLEETS)
+          .inNamespace(NAMESPACE)
+          .withName(NAME)
+          .delete();
+      eventually()
+          .untilAsserted(
+              () -> {
+                assertThat(fleet.allReplicaPids()).isEmpty();
+                assertThat(deployment()).isNull();
+              });
+    } catch (AssertionError | Exception e) {
+      System.err.println("---- operator log (tail) ----\n" + fleet.operatorLogTail(60));
+      throw e;
+    }
+  }
+}
