@@ -213,14 +213,16 @@ public final class LocalFleet implements AutoCloseable {
                 + "/deployments/"
                 + item.getMetadata().getName()
                 + "/scale -d '{\"spec\":{\"replicas\":2}}'");
+        // The runtime serves the model under the resource's name (runtime.yaml model.servedName).
+        out.println(
+            "  try:    curl -s http://127.0.0.1:"
+                + port()
+                + "/v1/completions -H 'Content-Type: application/json' -d"
+                + " '{\"model\":\""
+                + item.getMetadata().getName()
+                + "\",\"prompt\":\"Hello\",\"max_tokens\":16}'");
       }
     }
-    out.println(
-        "  try:    curl -s http://127.0.0.1:"
-            + port()
-            + "/v1/completions -H 'Content-Type: application/json' -d"
-            + " '{\"model\":\"models\",\"prompt\":\"Hello\",\"max_tokens\":16}'"
-            + "   (model ids: GET /v1/models)");
     out.println("  work directory (pod roots, logs): " + work);
     out.println("Ctrl-C stops everything.");
     out.println();
