@@ -7,6 +7,7 @@ import dev.inference.nemotron.api.v1alpha1.ModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModelSize;
 import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
@@ -19,6 +20,7 @@ import dev.inference.nemotron.operator.spec.SpecSizing;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
@@ -102,6 +104,56 @@ class DesiredObjectsTest {
     assertThat(Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue())
         .isGreaterThanOrEqualTo(fleet.sizing().requiredBytes());
     assertThat(pod.getAffinity()).isNull();
+  }
+
+  @Test
+  void gpuPodRequestsCpuAndHostMemoryFromTheSizingSoItIsNotBestEffort() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().getGpu().setCount(2);
+    Fleet fleet = fleet(resource);
+    var resources =
+        DesiredDeployment.of(fleet)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst()
+            .getResources();
+
+    assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("4"));
+    long memory = Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue();
+    assertThat(memory)
+        .isGreaterThanOrEqualTo(
+            InferencePodTemplate.HOST_OVERHEAD_BYTES + fleet.sizing().weightBytes() / 4)
+        .isLessThan(fleet.sizing().weightBytes());
+    assertThat(resources.getLimits()).containsOnlyKeys("nvidia.com/gpu");
+  }
+
+  @Test
+  void userCpuAndMemoryWinAndALimitAloneIsNotUndercutByADefaultRequest() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().setTemplate(new PodTemplateOverrides());
+    resource
+        .getSpec()
+        .getTemplate()
+        .setResources(
+            new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("8"))
+                .addToLimits("memory", new Quantity("1Gi"))
+                .build());
+    var resources =
+        DesiredDeployment.of(fleet(resource))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst()
+            .getResources();
+
+    assertThat(resources.getRequests())
+        .containsEntry("cpu", new Quantity("8"))
+        .doesNotContainKey("memory");
+    assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
   }
 
   @Test
