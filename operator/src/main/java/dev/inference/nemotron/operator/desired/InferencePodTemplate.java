@@ -54,6 +54,11 @@ public final class InferencePodTemplate {
   static final String FETCH = "fetch-weights";
   static final String WAIT = "wait-for-weights";
 
+  /** How long the runtime may take to load the weights before the kubelet restarts it. */
+  static final int STARTUP_BUDGET_SECONDS = 600;
+
+  private static final int STARTUP_PROBE_PERIOD_SECONDS = 5;
+
   /** Cores requested per GPU: the scheduler, tokenizer and HTTP threads that feed one GPU. */
   static final int CPUS_PER_GPU = 2;
 
@@ -123,7 +128,11 @@ public final class InferencePodTemplate {
         .endPort()
         .withResources(resources(fleet, overrides.getResources()))
         // loading 27 GB of weights takes minutes: liveness waits for the startup probe
-        .withStartupProbe(probe("/health/live", 5, 120))
+        .withStartupProbe(
+            probe(
+                "/health/live",
+                STARTUP_PROBE_PERIOD_SECONDS,
+                STARTUP_BUDGET_SECONDS / STARTUP_PROBE_PERIOD_SECONDS))
         .withLivenessProbe(probe("/health/live", 10, 3))
         .withReadinessProbe(probe("/health/ready", 5, 2))
         .withSecurityContext(containerSecurity())

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Optional;
@@ -188,6 +189,31 @@ class DesiredObjectsTest {
         .containsEntry("kubernetes.io/metadata.name", "nemotron-system");
     assertThat(from.get(2).getNamespaceSelector().getMatchLabels())
         .containsEntry("kubernetes.io/metadata.name", "monitoring");
+  }
+
+  @Test
+  void fetchJobHasResourcesADeadlineAndIsRemovedAfterItFinished() {
+    Job job = DesiredFetchJob.of(fleet(sample()));
+
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600L);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(24 * 3600);
+    var resources = job.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources();
+    assertThat(resources.getRequests())
+        .containsEntry("cpu", new Quantity("500m"))
+        .containsEntry("memory", new Quantity("1Gi"));
+    assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
+  }
+
+  @Test
+  void progressDeadlineCoversADownloadAndTheStartUpSoAFirstDownloadIsNotDegraded() {
+    NemotronDiffusionDeployment resource = sample();
+    int downloading = DesiredDeployment.of(fleet(resource)).getSpec().getProgressDeadlineSeconds();
+    resource.getSpec().getModel().setCache(null);
+    resource.getSpec().getModel().getSource().setUri("pvc://weights/chat-8b");
+    int readInPlace = DesiredDeployment.of(fleet(resource)).getSpec().getProgressDeadlineSeconds();
+
+    assertThat(downloading).isEqualTo(600 + 6 * 3600 + 600);
+    assertThat(readInPlace).isEqualTo(600 + 600).isGreaterThan(600);
   }
 
   @Test
