@@ -118,7 +118,7 @@ public final class InferencePodTemplate {
     }
     return new ContainerBuilder()
         .withName(RUNTIME)
-        .withImage(fleet.settings().image())
+        .withImage(fleet.runtimeImage())
         .withImagePullPolicy(fleet.settings().imagePullPolicy())
         .withArgs("serve", "--config", RuntimeLayout.configPath())
         .addNewPort()
@@ -151,7 +151,7 @@ public final class InferencePodTemplate {
       return List.of(
           new ContainerBuilder()
               .withName(WAIT)
-              .withImage(fleet.settings().image())
+              .withImage(fleet.runtimeImage())
               .withImagePullPolicy(fleet.settings().imagePullPolicy())
               .withArgs("fetch", "--wait", "--into", modelDir)
               .withSecurityContext(containerSecurity())
@@ -189,7 +189,7 @@ public final class InferencePodTemplate {
     }
     return new ContainerBuilder()
         .withName(FETCH)
-        .withImage(fleet.settings().image())
+        .withImage(fleet.runtimeImage())
         .withImagePullPolicy(fleet.settings().imagePullPolicy())
         .withArgs(args)
         .withEnvFrom(env)

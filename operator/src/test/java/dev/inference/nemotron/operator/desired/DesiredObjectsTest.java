@@ -192,6 +192,28 @@ class DesiredObjectsTest {
   }
 
   @Test
+  void runtimeImageOfOneResourceOverridesTheOperatorsForItsPodsAndItsDownload() {
+    NemotronDiffusionDeployment resource = sample();
+    assertThat(
+            DesiredDeployment.of(fleet(resource)).getSpec().getTemplate().getSpec().getContainers())
+        .allSatisfy(c -> assertThat(c.getImage()).isEqualTo(TestSettings.DEFAULT.image()));
+    resource.getSpec().setTemplate(new PodTemplateOverrides());
+    resource.getSpec().getTemplate().setImage("nemotron-inference-pod:0.2.0-rc1");
+    PodSpec pod = DesiredDeployment.of(fleet(resource)).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+    assertThat(
+            DesiredFetchJob.of(fleet(resource)).getSpec().getTemplate().getSpec().getContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+  }
+
+  @Test
   void fetchJobHasResourcesADeadlineAndIsRemovedAfterItFinished() {
     Job job = DesiredFetchJob.of(fleet(sample()));
 
@@ -359,7 +381,12 @@ class DesiredObjectsTest {
     QUANTIZATION(r -> r.getSpec().setQuantization(Quantization.INT8)),
     GPU(r -> r.getSpec().getGpu().setCount(2)),
     MAX_CONTEXT_LENGTH(r -> r.getSpec().setMaxContextLength(4096)),
-    MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4));
+    MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4)),
+    RUNTIME_IMAGE(
+        r -> {
+          r.getSpec().setTemplate(new PodTemplateOverrides());
+          r.getSpec().getTemplate().setImage("nemotron-inference-pod:0.2.0-rc1");
+        });
 
     final Consumer<NemotronDiffusionDeployment> apply;
 
