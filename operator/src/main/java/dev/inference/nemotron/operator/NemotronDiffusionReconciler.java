@@ -7,6 +7,7 @@ import dev.inference.nemotron.operator.config.OperatorSettings;
 import dev.inference.nemotron.operator.dependent.ConfigMapDependent;
 import dev.inference.nemotron.operator.dependent.DeploymentDependent;
 import dev.inference.nemotron.operator.dependent.DisruptionBudgetDependent;
+import dev.inference.nemotron.operator.dependent.DownloadNeeded;
 import dev.inference.nemotron.operator.dependent.FetchJobDependent;
 import dev.inference.nemotron.operator.dependent.FleetContext;
 import dev.inference.nemotron.operator.dependent.NetworkPolicyDependent;
@@ -76,7 +77,7 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "fetch-job",
           type = FetchJobDependent.class,
-          reconcilePrecondition = WeightCacheConfigured.class,
+          reconcilePrecondition = DownloadNeeded.class,
           dependsOn = {"weight-cache", "service-account"}),
       @Dependent(
           name = "deployment",
@@ -214,6 +215,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
             context.getSecondaryResource(Deployment.class),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             false,
             false,
             isBuiltin(resource.getSpec()),
@@ -251,6 +253,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
         Optional.of(fleet.sizing()),
         context.getSecondaryResource(Deployment.class),
         fetchJob,
+        fleet.hasWeightCache() ? Optional.of(DesiredFetchJob.name(fleet)) : Optional.empty(),
         fleet.hasWeightCache()
             ? context.getSecondaryResource(PersistentVolumeClaim.class)
             : Optional.empty(),

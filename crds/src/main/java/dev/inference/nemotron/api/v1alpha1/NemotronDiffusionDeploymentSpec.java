@@ -3,6 +3,7 @@ package dev.inference.nemotron.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -16,6 +17,7 @@ import java.util.List;
  * Desired state of a {@link NemotronDiffusionDeployment}. Written by users, never by the operator.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = TenantListSchema.class, input = "tenants")
 @ValidationRule(
     value =
         "self.quantization != 'fp8' || !has(self.gpu) || self.gpu.class in"
@@ -90,14 +92,12 @@ public class NemotronDiffusionDeploymentSpec {
   private Integer replicas;
 
   @Size(max = 64)
-  @ValidationRule(
-      value = "self.all(t, self.exists_one(u, u.name == t.name))",
-      message = "tenant names must be unique")
   @JsonPropertyDescription(
       "Tenants allowed to call the endpoint, each with its own API key, rate limits and fair-share"
           + " weight. Empty means the endpoint requires no API key. A change of a tenant's limits"
           + " or weight needs no pod restart: the runtime reloads its configuration (a ConfigMap)"
-          + " within about a minute. Adding, removing, renaming or reordering tenants, or changing"
+          + " within about a minute. A list keyed by name: server-side apply merges tenants by name."
+          + " Adding, removing, renaming or reordering tenants, or changing"
           + " an apiKeySecretRef, changes the Secret files the pods mount and rolls the pods, one"
           + " surge pod at a time, so each step needs a spare GPU of the class.")
   private List<TenantSpec> tenants;

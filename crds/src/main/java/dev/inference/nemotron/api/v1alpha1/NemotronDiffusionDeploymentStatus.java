@@ -71,6 +71,12 @@ public class NemotronDiffusionDeploymentStatus {
           + " against what the GPU class offers.")
   private Sizing sizing;
 
+  @JsonPropertyDescription(
+      "The download Job whose weights are complete in the weight cache; named after the source,"
+          + " revision and secretRef. The Job may be deleted once finished (the operator's"
+          + " fetchRetention) and is not run again while this names it.")
+  private String cachedDownload;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -141,5 +147,13 @@ public class NemotronDiffusionDeploymentStatus {
 
   public void setSizing(Sizing sizing) {
     this.sizing = sizing;
+  }
+
+  public String getCachedDownload() {
+    return cachedDownload;
+  }
+
+  public void setCachedDownload(String cachedDownload) {
+    this.cachedDownload = cachedDownload;
   }
 }

@@ -9,11 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pod settings merged into the inference pods. The operator owns the rest of the pod (image, GPU
- * resources, security context, probes) so that every replica stays a valid runtime.
+ * Pod settings merged into the inference pods. The operator owns the rest of the pod (GPU
+ * resources, security context, probes, arguments) so that every replica stays a valid runtime.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodTemplateOverrides {
+
+  @Size(min = 1, max = 512)
+  @JsonPropertyDescription(
+      "Container image of the inference runtime for this resource's pods (and its weight download),"
+          + " e.g. to canary a runtime version on one fleet. Absent: the operator's image setting."
+          + " A change rolls the pods.")
+  private String image;
 
   @JsonPropertyDescription(
       "Node labels the pods must match, added to the selector the operator derives from gpu.class.")
@@ -37,6 +44,14 @@ public class PodTemplateOverrides {
   @JsonPropertyDescription(
       "Labels added to the pods; the operator's app.kubernetes.io labels take precedence.")
   private Map<String, String> labels;
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
 
   public Map<String, String> getNodeSelector() {
     return nodeSelector;

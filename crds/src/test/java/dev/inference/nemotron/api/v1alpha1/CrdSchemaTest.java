@@ -131,6 +131,19 @@ class CrdSchemaTest {
   }
 
   @Test
+  void tenantsAreAListMapKeyedByNameSoServerSideApplyMergesThem() {
+    JsonNode tenants = schema.at("/properties/spec/properties/tenants");
+    assertThat(tenants.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+    assertThat(tenants.path("x-kubernetes-list-map-keys"))
+        .extracting(JsonNode::asText)
+        .containsExactly("name");
+    // The API server refuses a map key that is neither required nor defaulted.
+    assertThat(tenants.path("items").path("required"))
+        .extracting(JsonNode::asText)
+        .contains("name");
+  }
+
+  @Test
   void everyPropertyOfOurOwnTypesHasADescription() {
     List<String> undocumented = new ArrayList<>();
     collectUndocumented(schema.path("properties").path("spec"), ".spec", undocumented);

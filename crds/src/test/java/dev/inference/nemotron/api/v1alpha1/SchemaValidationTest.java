@@ -60,6 +60,15 @@ class SchemaValidationTest {
         .containsExactly(".status.conditions[0].type: required");
   }
 
+  @Test
+  void refusesTwoTenantsOfTheSameNameAsAListMap() {
+    JsonNode cr = with(example("multi-tenant.yaml"), "/spec/tenants/2/name", "search");
+    assertThat(admit(cr).schemaErrors())
+        .singleElement()
+        .asString()
+        .startsWith(".spec.tenants[2]: duplicate entry with name=\"search\"");
+  }
+
   @ParameterizedTest(name = "{0} = {1} is accepted")
   @CsvSource(
       delimiter = '|',

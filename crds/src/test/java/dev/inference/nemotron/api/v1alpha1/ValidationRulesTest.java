@@ -41,8 +41,7 @@ class ValidationRulesTest {
             ".spec.model.source",
             ".spec.modes.mix",
             ".spec.modes.selfSpeculation",
-            ".spec.scaling",
-            ".spec.tenants");
+            ".spec.scaling");
     assertThat(rules).allSatisfy(rule -> assertThat(rule.message()).isNotBlank());
   }
 
@@ -212,12 +211,6 @@ class ValidationRulesTest {
     }
     ObjectNode a100 = with(example("h100-8b.yaml"), "/spec/gpu/class", "A100-40GB");
     assertAccepted(with(a100, "/spec/quantization", "int8"));
-  }
-
-  @Test
-  void rejectsDuplicateTenantNames() {
-    ObjectNode cr = with(example("multi-tenant.yaml"), "/spec/tenants/2/name", "search");
-    assertRejectedBy(cr, ".spec.tenants", "tenant names must be unique");
   }
 
   @Test

@@ -50,4 +50,26 @@ public interface OperatorSettings {
   /** Numeric user the pods run as (non-root; also the group that owns the weight cache). */
   @WithDefault("10001")
   long runAsUser();
+
+  /**
+   * The longest a download may run: the download Job's activeDeadlineSeconds, and, where each
+   * replica downloads for itself, part of the Deployment's progress deadline.
+   */
+  @WithDefault("6h")
+  Duration fetchDeadline();
+
+  /**
+   * How long a finished download Job is kept (ttlSecondsAfterFinished): a failed one keeps its logs
+   * this long and is then run again; a succeeded one is not, the status remembers it.
+   */
+  @WithDefault("24h")
+  Duration fetchRetention();
+
+  /** CPU request of the download container (it streams and hashes files). */
+  @WithDefault("500m")
+  String fetchCpu();
+
+  /** Memory request and limit of the download container. */
+  @WithDefault("1Gi")
+  String fetchMemory();
 }

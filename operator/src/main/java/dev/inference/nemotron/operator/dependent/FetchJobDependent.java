@@ -13,7 +13,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 /**
  * The download Job. Created, never updated: a Job's pod template is immutable, and a new source,
  * revision or secretRef gets a Job of its own name ({@link DesiredFetchJob#name}). A failed Job
- * stays (its logs say why) and is not run again; a deleted one is created anew, which retries.
+ * stays (its logs say why) until its ttlSecondsAfterFinished, and is not run again; a deleted one
+ * is created anew, which retries. A succeeded one is removed and not created again ({@link
+ * DownloadNeeded}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ChildLabels.MANAGED))
 public class FetchJobDependent extends KubernetesDependentResource<Job, NemotronDiffusionDeployment>

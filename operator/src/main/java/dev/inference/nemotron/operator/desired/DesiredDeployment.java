@@ -20,6 +20,22 @@ public final class DesiredDeployment {
 
   private DesiredDeployment() {}
 
+  /** Scheduling, pulling the image and the wait for a node with free GPUs. */
+  static final int SCHEDULING_SECONDS = 600;
+
+  /**
+   * How long a rollout may make no progress before the Deployment controller, and so the Degraded
+   * condition, reports ProgressDeadlineExceeded: scheduling, then the download (in each pod, or by
+   * the Job the pods wait for, both bounded by the operator's fetch deadline), then the start-up
+   * probe's budget for loading the weights. The default 600 s would call a first download Degraded.
+   */
+  static int progressDeadlineSeconds(Fleet fleet) {
+    long download =
+        fleet.source().needsDownload() ? fleet.settings().fetchDeadline().toSeconds() : 0;
+    return Math.toIntExact(
+        SCHEDULING_SECONDS + download + InferencePodTemplate.STARTUP_BUDGET_SECONDS);
+  }
+
   /** The Deployment, recording the spec it was built from. */
   public static Deployment of(Fleet fleet) {
     return new DeploymentBuilder()
@@ -31,6 +47,7 @@ public final class DesiredDeployment {
         .endMetadata()
         .withNewSpec()
         .withReplicas(fleet.replicas())
+        .withProgressDeadlineSeconds(progressDeadlineSeconds(fleet))
         .withNewSelector()
         .withMatchLabels(fleet.selectorLabels())
         .endSelector()

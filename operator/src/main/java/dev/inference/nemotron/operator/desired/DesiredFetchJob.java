@@ -1,6 +1,10 @@
 package dev.inference.nemotron.operator.desired;
 
 import dev.inference.nemotron.api.v1alpha1.ModelSource;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.Objects;
@@ -33,6 +37,16 @@ public final class DesiredFetchJob {
         .substring(0, 10);
   }
 
+  /** The operator's download resources: a memory limit too, since it runs beside the fleet. */
+  static ResourceRequirements resources(Fleet fleet) {
+    Quantity memory = new Quantity(fleet.settings().fetchMemory());
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity(fleet.settings().fetchCpu()))
+        .addToRequests("memory", memory)
+        .addToLimits("memory", memory)
+        .build();
+  }
+
   public static Job of(Fleet fleet) {
     return new JobBuilder()
         .withNewMetadata()
@@ -42,6 +56,9 @@ public final class DesiredFetchJob {
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(4)
+        .withActiveDeadlineSeconds(fleet.settings().fetchDeadline().toSeconds())
+        // a succeeded Job is not created again once gone: status.cachedDownload remembers it
+        .withTtlSecondsAfterFinished(Math.toIntExact(fleet.settings().fetchRetention().toSeconds()))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(fleet.labels(Fleet.WEIGHT_FETCH))
@@ -59,7 +76,10 @@ public final class DesiredFetchJob {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(InferencePodTemplate.fetchContainer(fleet, "models"))
+        .withContainers(
+            new ContainerBuilder(InferencePodTemplate.fetchContainer(fleet, "models"))
+                .withResources(resources(fleet))
+                .build())
         .addNewVolume()
         .withName("models")
         .withNewPersistentVolumeClaim()

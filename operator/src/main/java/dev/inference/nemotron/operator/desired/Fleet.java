@@ -2,6 +2,7 @@ package dev.inference.nemotron.operator.desired;
 
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import dev.inference.nemotron.operator.config.OperatorSettings;
 import dev.inference.nemotron.operator.sizing.GpuClass;
@@ -120,6 +121,12 @@ public record Fleet(
   }
 
   /** Whether a weight cache PVC is configured. */
+  /** The runtime image: {@code spec.template.image}, else the operator's image setting. */
+  public String runtimeImage() {
+    PodTemplateOverrides template = spec().getTemplate();
+    return template != null && template.getImage() != null ? template.getImage() : settings.image();
+  }
+
   public boolean hasWeightCache() {
     return spec().getModel().getCache() != null && spec().getModel().getCache().getPvc() != null;
   }

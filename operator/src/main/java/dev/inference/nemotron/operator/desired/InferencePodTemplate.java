@@ -54,6 +54,17 @@ public final class InferencePodTemplate {
   static final String FETCH = "fetch-weights";
   static final String WAIT = "wait-for-weights";
 
+  /** How long the runtime may take to load the weights before the kubelet restarts it. */
+  static final int STARTUP_BUDGET_SECONDS = 600;
+
+  private static final int STARTUP_PROBE_PERIOD_SECONDS = 5;
+
+  /** Cores requested per GPU: the scheduler, tokenizer and HTTP threads that feed one GPU. */
+  static final int CPUS_PER_GPU = 2;
+
+  /** Host memory besides the weights: JVM heap, CUDA host context, pinned transfer buffers. */
+  static final long HOST_OVERHEAD_BYTES = 2L * 1024 * 1024 * 1024;
+
   private static final String CONFIG_VOLUME = "runtime-config";
   private static final String TENANT_KEYS_VOLUME = "tenant-keys";
   private static final String MODELS_VOLUME = "models";
@@ -107,7 +118,7 @@ public final class InferencePodTemplate {
     }
     return new ContainerBuilder()
         .withName(RUNTIME)
-        .withImage(fleet.settings().image())
+        .withImage(fleet.runtimeImage())
         .withImagePullPolicy(fleet.settings().imagePullPolicy())
         .withArgs("serve", "--config", RuntimeLayout.configPath())
         .addNewPort()
@@ -117,7 +128,11 @@ public final class InferencePodTemplate {
         .endPort()
         .withResources(resources(fleet, overrides.getResources()))
         // loading 27 GB of weights takes minutes: liveness waits for the startup probe
-        .withStartupProbe(probe("/health/live", 5, 120))
+        .withStartupProbe(
+            probe(
+                "/health/live",
+                STARTUP_PROBE_PERIOD_SECONDS,
+                STARTUP_BUDGET_SECONDS / STARTUP_PROBE_PERIOD_SECONDS))
         .withLivenessProbe(probe("/health/live", 10, 3))
         .withReadinessProbe(probe("/health/ready", 5, 2))
         .withSecurityContext(containerSecurity())
@@ -136,7 +151,7 @@ public final class InferencePodTemplate {
       return List.of(
           new ContainerBuilder()
               .withName(WAIT)
-              .withImage(fleet.settings().image())
+              .withImage(fleet.runtimeImage())
               .withImagePullPolicy(fleet.settings().imagePullPolicy())
               .withArgs("fetch", "--wait", "--into", modelDir)
               .withSecurityContext(containerSecurity())
@@ -174,7 +189,7 @@ public final class InferencePodTemplate {
     }
     return new ContainerBuilder()
         .withName(FETCH)
-        .withImage(fleet.settings().image())
+        .withImage(fleet.runtimeImage())
         .withImagePullPolicy(fleet.settings().imagePullPolicy())
         .withArgs(args)
         .withEnvFrom(env)
@@ -283,8 +298,11 @@ public final class InferencePodTemplate {
   }
 
   /**
-   * The user's resources with the GPU count from {@code spec.gpu}; on the CPU class the memory
-   * request defaults to what the sizing computed.
+   * The user's resources with the GPU count from {@code spec.gpu}. CPU and memory requests the user
+   * did not set come from the sizing, so a replica is never BestEffort: on the CPU class the memory
+   * request is the whole bill; on a GPU class it is {@link #acceleratorHostMemoryBytes} and the CPU
+   * request {@link #CPUS_PER_GPU} cores per GPU. No CPU or memory limit is added: a memory limit
+   * would let the page cache of the mapped weights get the runtime OOM-killed.
    */
   private static ResourceRequirements resources(Fleet fleet, ResourceRequirements requested) {
     Map<String, Quantity> limits = new TreeMap<>();
@@ -296,14 +314,42 @@ public final class InferencePodTemplate {
     limits.remove(GPU_RESOURCE);
     requests.remove(GPU_RESOURCE);
     if (fleet.gpuClass().isAccelerator()) {
-      Quantity gpus = new Quantity(String.valueOf(fleet.spec().getGpu().getCount()));
+      int count = fleet.spec().getGpu().getCount();
+      Quantity gpus = new Quantity(String.valueOf(count));
       limits.put(GPU_RESOURCE, gpus);
       requests.put(GPU_RESOURCE, gpus);
+      defaultRequest(requests, limits, "cpu", new Quantity(String.valueOf(CPUS_PER_GPU * count)));
+      defaultRequest(requests, limits, "memory", mebibytes(acceleratorHostMemoryBytes(fleet)));
     } else {
-      long mib = Math.ceilDiv(fleet.sizing().requiredBytes(), 1024L * 1024L);
-      requests.putIfAbsent("memory", new Quantity(mib + "Mi"));
+      defaultRequest(requests, limits, "memory", mebibytes(fleet.sizing().requiredBytes()));
     }
+    // claims are refused by SpecValidation: they need pod-level resourceClaims the API lacks
     return new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build();
+  }
+
+  /**
+   * Host memory a GPU replica needs: {@link #HOST_OVERHEAD_BYTES} plus a quarter of the weights.
+   * The weights are memory-mapped and copied to the GPUs layer by layer, so only the pages in
+   * flight must be resident; a quarter keeps the copy from thrashing the page cache without
+   * reserving the whole file, which the kernel may evict once it is on the GPU.
+   */
+  static long acceleratorHostMemoryBytes(Fleet fleet) {
+    return HOST_OVERHEAD_BYTES + Math.ceilDiv(fleet.sizing().weightBytes(), 4);
+  }
+
+  /**
+   * Sets a request the user left out, unless the user set only its limit: Kubernetes then defaults
+   * the request to the limit, and a larger default request would make the pod invalid.
+   */
+  private static void defaultRequest(
+      Map<String, Quantity> requests, Map<String, Quantity> limits, String name, Quantity value) {
+    if (!limits.containsKey(name)) {
+      requests.putIfAbsent(name, value);
+    }
+  }
+
+  private static Quantity mebibytes(long bytes) {
+    return new Quantity(Math.ceilDiv(bytes, 1024L * 1024L) + "Mi");
   }
 
   private static List<Toleration> tolerations(Fleet fleet, PodTemplateOverrides overrides) {

@@ -4,6 +4,7 @@ import dev.inference.nemotron.api.v1alpha1.GpuClass;
 import dev.inference.nemotron.api.v1alpha1.ModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModelSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
@@ -52,6 +53,7 @@ public final class SpecValidation {
     }
     checkScaling(spec.getScaling(), problems);
     checkTenants(spec.getTenants(), problems);
+    checkTemplate(spec.getTemplate(), problems);
     return problems;
   }
 
@@ -167,6 +169,22 @@ public final class SpecValidation {
       if (tenant.getApiKeySecretRef() == null || tenant.getApiKeySecretRef().getName() == null) {
         problems.add(field + ".apiKeySecretRef.name is missing: name the Secret holding the key");
       }
+    }
+  }
+
+  /**
+   * Dynamic resource claims would need pod-level {@code resourceClaims}, which the API does not
+   * offer; refused rather than dropped, so a pod never runs without a device the user asked for.
+   */
+  private static void checkTemplate(PodTemplateOverrides template, List<String> problems) {
+    if (template != null
+        && template.getResources() != null
+        && template.getResources().getClaims() != null
+        && !template.getResources().getClaims().isEmpty()) {
+      problems.add(
+          "spec.template.resources.claims is not supported: dynamic resource claims need pod-level"
+              + " resourceClaims, which this API does not offer; remove"
+              + " spec.template.resources.claims (GPUs come from spec.gpu)");
     }
   }
 

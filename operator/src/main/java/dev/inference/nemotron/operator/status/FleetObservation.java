@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param sizing the memory bill, when the spec was complete enough to size
  * @param deployment the fleet's Deployment as the API server has it
  * @param fetchJob the download Job of the current source, where a weight cache is configured
+ * @param fetchJobName that Job's name, where a weight cache is configured, even when it is gone
  * @param weightCache the weight cache claim as the API server has it, where one is configured
  * @param cacheConfigured whether the spec has a weight cache
  * @param readInPlace whether the source is read in place (pvc:// or file://)
@@ -25,6 +26,7 @@ public record FleetObservation(
     Optional<MemoryEstimate> sizing,
     Optional<Deployment> deployment,
     Optional<Job> fetchJob,
+    Optional<String> fetchJobName,
     Optional<PersistentVolumeClaim> weightCache,
     boolean cacheConfigured,
     boolean readInPlace,

@@ -51,7 +51,7 @@ public final class StatusAggregator {
     } else {
       ready(conditions, seen, rollout, minReplicas(resource));
       progressingAndDegraded(conditions, seen, rollout);
-      modelCached(conditions, seen);
+      modelCached(conditions, seen, before.getCachedDownload());
       scalingActive(conditions, seen, rollout.desired());
     }
 
@@ -65,7 +65,21 @@ public final class StatusAggregator {
     after.setSizing(seen.sizing().map(StatusAggregator::sizing).orElse(before.getSizing()));
     after.setObserved(before.getObserved());
     after.setLastScale(before.getLastScale());
+    after.setCachedDownload(
+        seen.rejection().isPresent() ? before.getCachedDownload() : cachedDownload(seen, before));
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
+  }
+
+  /**
+   * The download whose weights are complete: the current Job once it succeeded, kept after the Job
+   * is deleted (its ttlSecondsAfterFinished), forgotten when the source changes.
+   */
+  private static String cachedDownload(
+      FleetObservation seen, NemotronDiffusionDeploymentStatus before) {
+    if (seen.fetchJob().filter(StatusAggregator::succeeded).isPresent()) {
+      return seen.fetchJob().get().getMetadata().getName();
+    }
+    return seen.fetchJobName().filter(n -> n.equals(before.getCachedDownload())).orElse(null);
   }
 
   /** Reason of ModelCached while the weight cache claim is not bound. */
@@ -113,6 +127,7 @@ public final class StatusAggregator {
     after.setSizing(before.getSizing());
     after.setObserved(before.getObserved());
     after.setLastScale(before.getLastScale());
+    after.setCachedDownload(before.getCachedDownload());
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
   }
 
@@ -210,7 +225,8 @@ public final class StatusAggregator {
     return scaling == null || scaling.getMinReplicas() == null ? 1 : scaling.getMinReplicas();
   }
 
-  private static void modelCached(ConditionSet conditions, FleetObservation seen) {
+  private static void modelCached(
+      ConditionSet conditions, FleetObservation seen, String cachedDownload) {
     if (seen.readInPlace()) {
       conditions.set(MODEL_CACHED, true, "ReadInPlace", "the source is mounted read-only");
     } else if (!seen.cacheConfigured()) {
@@ -220,6 +236,9 @@ public final class StatusAggregator {
           "CacheNotConfigured",
           "every replica downloads the weights when it starts: set spec.model.cache.pvc to"
               + " download them once");
+    } else if (seen.fetchJob().isEmpty()
+        && seen.fetchJobName().filter(n -> n.equals(cachedDownload)).isPresent()) {
+      conditions.set(MODEL_CACHED, true, "WeightsCached", "the weights are in the cache");
     } else if (seen.weightCache().filter(StatusAggregator::pending).isPresent()
         && !downloaded(seen)) {
       conditions.set(MODEL_CACHED, false, CACHE_PENDING, pendingMessage(seen.weightCache().get()));
@@ -227,16 +246,12 @@ public final class StatusAggregator {
       conditions.set(MODEL_CACHED, false, "DownloadPending", "the download Job is being created");
     } else {
       Job job = seen.fetchJob().get();
-      int succeeded =
-          job.getStatus() == null
-              ? 0
-              : Objects.requireNonNullElse(job.getStatus().getSucceeded(), 0);
       boolean failed =
           job.getStatus() != null
               && job.getStatus().getConditions() != null
               && job.getStatus().getConditions().stream()
                   .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (succeeded > 0) {
+      if (succeeded(job)) {
         conditions.set(MODEL_CACHED, true, "WeightsCached", "the weights are in the cache");
       } else if (failed) {
         conditions.set(
@@ -260,14 +275,12 @@ public final class StatusAggregator {
   }
 
   private static boolean downloaded(FleetObservation seen) {
-    return seen.fetchJob()
-            .map(
-                j ->
-                    j.getStatus() == null
-                        ? 0
-                        : Objects.requireNonNullElse(j.getStatus().getSucceeded(), 0))
-            .orElse(0)
-        > 0;
+    return seen.fetchJob().filter(StatusAggregator::succeeded).isPresent();
+  }
+
+  private static boolean succeeded(Job job) {
+    return job.getStatus() != null
+        && Objects.requireNonNullElse(job.getStatus().getSucceeded(), 0) > 0;
   }
 
   // a class binding on first consumer is Pending until the download pod is scheduled, so the

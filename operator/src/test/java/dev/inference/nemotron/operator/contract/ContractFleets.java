@@ -91,6 +91,26 @@ final class ContractFleets {
     public long runAsUser() {
       return 10001;
     }
+
+    @Override
+    public Duration fetchDeadline() {
+      return Duration.ofHours(6);
+    }
+
+    @Override
+    public Duration fetchRetention() {
+      return Duration.ofHours(24);
+    }
+
+    @Override
+    public String fetchCpu() {
+      return "500m";
+    }
+
+    @Override
+    public String fetchMemory() {
+      return "1Gi";
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.inference.nemotron.api.v1alpha1.ModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModelSize;
 import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
+import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
@@ -19,7 +20,9 @@ import dev.inference.nemotron.operator.spec.SpecSizing;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.List;
 import java.util.Optional;
@@ -105,6 +108,56 @@ class DesiredObjectsTest {
   }
 
   @Test
+  void gpuPodRequestsCpuAndHostMemoryFromTheSizingSoItIsNotBestEffort() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().getGpu().setCount(2);
+    Fleet fleet = fleet(resource);
+    var resources =
+        DesiredDeployment.of(fleet)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst()
+            .getResources();
+
+    assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("4"));
+    long memory = Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue();
+    assertThat(memory)
+        .isGreaterThanOrEqualTo(
+            InferencePodTemplate.HOST_OVERHEAD_BYTES + fleet.sizing().weightBytes() / 4)
+        .isLessThan(fleet.sizing().weightBytes());
+    assertThat(resources.getLimits()).containsOnlyKeys("nvidia.com/gpu");
+  }
+
+  @Test
+  void userCpuAndMemoryWinAndALimitAloneIsNotUndercutByADefaultRequest() {
+    NemotronDiffusionDeployment resource = sample();
+    resource.getSpec().setTemplate(new PodTemplateOverrides());
+    resource
+        .getSpec()
+        .getTemplate()
+        .setResources(
+            new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("8"))
+                .addToLimits("memory", new Quantity("1Gi"))
+                .build());
+    var resources =
+        DesiredDeployment.of(fleet(resource))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst()
+            .getResources();
+
+    assertThat(resources.getRequests())
+        .containsEntry("cpu", new Quantity("8"))
+        .doesNotContainKey("memory");
+    assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
+  }
+
+  @Test
   void tenantKeysAreMountedFromTheirSecretsAndNeverWrittenToTheConfigMap() {
     NemotronDiffusionDeployment resource = sample();
     resource.getSpec().setTenants(List.of(SampleFleets.tenant("search")));
@@ -136,6 +189,53 @@ class DesiredObjectsTest {
         .containsEntry("kubernetes.io/metadata.name", "nemotron-system");
     assertThat(from.get(2).getNamespaceSelector().getMatchLabels())
         .containsEntry("kubernetes.io/metadata.name", "monitoring");
+  }
+
+  @Test
+  void runtimeImageOfOneResourceOverridesTheOperatorsForItsPodsAndItsDownload() {
+    NemotronDiffusionDeployment resource = sample();
+    assertThat(
+            DesiredDeployment.of(fleet(resource)).getSpec().getTemplate().getSpec().getContainers())
+        .allSatisfy(c -> assertThat(c.getImage()).isEqualTo(TestSettings.DEFAULT.image()));
+    resource.getSpec().setTemplate(new PodTemplateOverrides());
+    resource.getSpec().getTemplate().setImage("nemotron-inference-pod:0.2.0-rc1");
+    PodSpec pod = DesiredDeployment.of(fleet(resource)).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+    assertThat(
+            DesiredFetchJob.of(fleet(resource)).getSpec().getTemplate().getSpec().getContainers())
+        .extracting(Container::getImage)
+        .containsOnly("nemotron-inference-pod:0.2.0-rc1");
+  }
+
+  @Test
+  void fetchJobHasResourcesADeadlineAndIsRemovedAfterItFinished() {
+    Job job = DesiredFetchJob.of(fleet(sample()));
+
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600L);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(24 * 3600);
+    var resources = job.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources();
+    assertThat(resources.getRequests())
+        .containsEntry("cpu", new Quantity("500m"))
+        .containsEntry("memory", new Quantity("1Gi"));
+    assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
+  }
+
+  @Test
+  void progressDeadlineCoversADownloadAndTheStartUpSoAFirstDownloadIsNotDegraded() {
+    NemotronDiffusionDeployment resource = sample();
+    int downloading = DesiredDeployment.of(fleet(resource)).getSpec().getProgressDeadlineSeconds();
+    resource.getSpec().getModel().setCache(null);
+    resource.getSpec().getModel().getSource().setUri("pvc://weights/chat-8b");
+    int readInPlace = DesiredDeployment.of(fleet(resource)).getSpec().getProgressDeadlineSeconds();
+
+    assertThat(downloading).isEqualTo(600 + 6 * 3600 + 600);
+    assertThat(readInPlace).isEqualTo(600 + 600).isGreaterThan(600);
   }
 
   @Test
@@ -281,7 +381,12 @@ class DesiredObjectsTest {
     QUANTIZATION(r -> r.getSpec().setQuantization(Quantization.INT8)),
     GPU(r -> r.getSpec().getGpu().setCount(2)),
     MAX_CONTEXT_LENGTH(r -> r.getSpec().setMaxContextLength(4096)),
-    MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4));
+    MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4)),
+    RUNTIME_IMAGE(
+        r -> {
+          r.getSpec().setTemplate(new PodTemplateOverrides());
+          r.getSpec().getTemplate().setImage("nemotron-inference-pod:0.2.0-rc1");
+        });
 
     final Consumer<NemotronDiffusionDeployment> apply;
 

@@ -36,4 +36,24 @@ record TestSettings(String image, String namespace, List<String> scrapers)
   public long runAsUser() {
     return 10001;
   }
+
+  @Override
+  public Duration fetchDeadline() {
+    return Duration.ofHours(6);
+  }
+
+  @Override
+  public Duration fetchRetention() {
+    return Duration.ofHours(24);
+  }
+
+  @Override
+  public String fetchCpu() {
+    return "500m";
+  }
+
+  @Override
+  public String fetchMemory() {
+    return "1Gi";
+  }
 }

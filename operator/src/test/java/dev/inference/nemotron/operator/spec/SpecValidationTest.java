@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.inference.nemotron.api.v1alpha1.GpuClass;
 import dev.inference.nemotron.api.v1alpha1.ModesSpec;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
+import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
 import dev.inference.nemotron.api.v1alpha1.Quantization;
 import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
 import dev.inference.nemotron.operator.SampleFleets;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,24 @@ class SpecValidationTest {
     spec.setQuantization(Quantization.FP8);
 
     assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE)).isEmpty();
+  }
+
+  @Test
+  void dynamicResourceClaimsAreRefusedNamingTheFieldNotDropped() {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.setTemplate(new PodTemplateOverrides());
+    spec.getTemplate()
+        .setResources(
+            new ResourceRequirementsBuilder()
+                .addNewClaim()
+                .withName("gpu-slice")
+                .endClaim()
+                .build());
+
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
+        .singleElement()
+        .asString()
+        .startsWith("spec.template.resources.claims is not supported");
   }
 
   /** A field a client sent as an explicit null, which a CRD without defaults keeps. */

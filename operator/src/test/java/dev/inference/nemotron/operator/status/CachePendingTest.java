@@ -46,6 +46,7 @@ class CachePendingTest {
                     .withNewStatus()
                     .endStatus()
                     .build()),
+            Optional.of("chat-8b-fetch-a"),
             Optional.of(claim),
             true,
             false,

@@ -43,6 +43,7 @@ class FetchFailureTest {
             Optional.empty(),
             Optional.empty(),
             Optional.of(job),
+            Optional.of(job.getMetadata().getName()),
             Optional.empty(),
             true,
             false,

@@ -66,6 +66,7 @@ class StatusAggregatorTest {
             Optional.ofNullable(deployment),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             false,
             false,
             true,
