@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One API request in flight: its choices (prompts x n), each a sequence in the scheduler, and the
@@ -33,7 +34,8 @@ final class GenerationCall {
   private final boolean includeUsage;
   private final Context context;
   private final HttpServerResponse response;
-  private final Runnable onEnd;
+  private final Consumer<GenerationCall> onEnd; // called once, when the call ends either way
+  private final AtomicBoolean released = new AtomicBoolean();
   private final List<ChoiceState> choices = new ArrayList<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private final List<Scheduler.Handle> handles = new ArrayList<>();
@@ -48,7 +50,7 @@ final class GenerationCall {
       boolean includeUsage,
       Context context,
       HttpServerResponse response,
-      Runnable onEnd) {
+      Consumer<GenerationCall> onEnd) {
     this.kind = kind;
     this.id = kind.newId();
     this.created = System.currentTimeMillis() / 1000;
@@ -122,6 +124,19 @@ final class GenerationCall {
     handles.add(handle);
   }
 
+  /** Hands the call to {@code onEnd} once, whichever way it ended. */
+  private void release() {
+    if (released.compareAndSet(false, true)) {
+      onEnd.accept(this);
+    }
+  }
+
+  /** The call could not start (refused by the scheduler): its sequences stop and it ends now. */
+  void abandon() {
+    cancel();
+    release();
+  }
+
   /** The client went away: every sequence stops before its next forward and frees its cache. */
   void cancel() {
     handles.forEach(Scheduler.Handle::cancel);
@@ -177,7 +192,7 @@ final class GenerationCall {
     }
     Usage usage = new Usage(promptTokens, completionTokens());
     if (response.closed()) {
-      onEnd.run();
+      release();
       return;
     }
     if (stream) {
@@ -202,7 +217,7 @@ final class GenerationCall {
           .putHeader("Content-Type", "application/json")
           .end(Buffer.buffer(body));
     }
-    onEnd.run();
+    release();
   }
 
   private void failed(SequenceObserver.Failure failure, String message) {
@@ -210,7 +225,7 @@ final class GenerationCall {
       return;
     }
     cancel();
-    onEnd.run();
+    release();
     if (response.closed()) {
       return;
     }

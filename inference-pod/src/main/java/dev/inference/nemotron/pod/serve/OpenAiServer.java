@@ -376,22 +376,21 @@ public final class OpenAiServer implements AutoCloseable {
     HttpServerResponse response = request.response();
     Context context = Vertx.currentContext();
     int promptTotal = promptTokens;
-    GenerationCall[] holder = new GenerationCall[1];
-    AtomicBoolean released = new AtomicBoolean();
-    Runnable onEnd =
-        () -> {
-          if (released.compareAndSet(false, true)) {
-            GenerationCall call = holder[0];
-            int completion = call.completionTokens();
-            limiter.release(
-                tenant.name(), tenant.tokensPerMinute(), (long) promptTotal + completion);
-            metrics.tenantTokens(tenant.name(), "prompt", promptTotal);
-            metrics.tenantTokens(tenant.name(), "completion", completion);
-          }
-        };
     GenerationCall call =
-        new GenerationCall(kind, modelName, stream, includeUsage, context, response, onEnd);
-    holder[0] = call;
+        new GenerationCall(
+            kind,
+            modelName,
+            stream,
+            includeUsage,
+            context,
+            response,
+            ended -> {
+              int completion = ended.completionTokens();
+              limiter.release(
+                  tenant.name(), tenant.tokensPerMinute(), (long) promptTotal + completion);
+              metrics.tenantTokens(tenant.name(), "prompt", promptTotal);
+              metrics.tenantTokens(tenant.name(), "completion", completion);
+            });
     call.addPromptTokens(promptTokens);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.requestTimeoutSeconds());
     List<GenerationCall.ChoiceState> observers = new ArrayList<>();
@@ -419,13 +418,11 @@ public final class OpenAiServer implements AutoCloseable {
                     observers.get(i))));
       }
     } catch (Scheduler.RefusedException e) {
-      call.cancel();
-      onEnd.run();
+      call.abandon();
       metrics.request(tenant.name(), e.draining() ? "draining" : "queue_full");
       throw e.draining() ? ApiError.unavailable(e.getMessage(), 1) : ApiError.queueFull(1);
     } catch (IllegalArgumentException e) {
-      call.cancel();
-      onEnd.run();
+      call.abandon();
       throw ApiError.invalidRequest(promptParam, e.getMessage());
     }
     metrics.request(tenant.name(), "accepted");

@@ -9,7 +9,9 @@ import dev.inference.nemotron.pod.cli.CommandArgs;
 import dev.inference.nemotron.pod.cli.LoadCommand;
 import dev.inference.nemotron.pod.cli.UsageException;
 import dev.inference.nemotron.pod.serve.Scheduler;
+import dev.inference.nemotron.pod.serve.ServerFixture;
 import dev.inference.nemotron.pod.serve.ServingPolicy;
+import dev.inference.nemotron.pod.serve.config.RequestMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -25,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path root;
-  private static LoadTestServer server;
+  private static ServerFixture server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = LoadTestServer.open(root);
+    server = ServerFixture.open(root);
   }
 
   @AfterAll
@@ -55,7 +57,7 @@ class LoadCommandTest {
             "--url",
             server.url(),
             "--model",
-            LoadTestServer.MODEL,
+            ServerFixture.MODEL,
             "--concurrency",
             "1,4",
             "--max-tokens",
@@ -111,7 +113,7 @@ class LoadCommandTest {
             "--url",
             server.url() + "/v1/",
             "--model",
-            LoadTestServer.MODEL,
+            ServerFixture.MODEL,
             "--concurrency",
             "1,2",
             "--requests-per-level",
@@ -140,9 +142,12 @@ class LoadCommandTest {
   void refusalsAreRetriedAfterRetryAfterAndCounted() throws Exception {
     // One running and one queued: of four clients, two get 429 at once. 160 tokens keep the first
     // two busy long after the other two arrive.
-    try (LoadTestServer small =
-        new LoadTestServer(
-            root, new LoadTestServer.Policy(Map.of()), new Scheduler.Settings(64, 1, 1, 64))) {
+    try (ServerFixture small =
+        new ServerFixture(
+            root,
+            new ServerFixture.Policy(RequestMode.AUTOREGRESSIVE, Map.of()),
+            new Scheduler.Settings(64, 1, 1, 64),
+            1 << 20)) {
       JsonNode retried =
           JSON.readTree(
               run(
@@ -150,7 +155,7 @@ class LoadCommandTest {
                   "--url",
                   small.url(),
                   "--model",
-                  LoadTestServer.MODEL,
+                  ServerFixture.MODEL,
                   "--concurrency",
                   "4",
                   "--requests-per-level",
@@ -173,7 +178,7 @@ class LoadCommandTest {
                   "--url",
                   small.url(),
                   "--model",
-                  LoadTestServer.MODEL,
+                  ServerFixture.MODEL,
                   "--concurrency",
                   "4",
                   "--requests-per-level",
@@ -196,16 +201,17 @@ class LoadCommandTest {
   @Test
   void sendsTheApiKeyFromTheEnvironment() throws Exception {
     ServingPolicy.Tenant tenant = new ServingPolicy.Tenant("bench", 1, null, null);
-    try (LoadTestServer secured =
-        new LoadTestServer(
+    try (ServerFixture secured =
+        new ServerFixture(
             root,
-            new LoadTestServer.Policy(Map.of("k-123", tenant)),
-            new Scheduler.Settings(64, 8, 8, 64))) {
+            new ServerFixture.Policy(RequestMode.AUTOREGRESSIVE, Map.of("k-123", tenant)),
+            new Scheduler.Settings(64, 8, 8, 64),
+            1 << 20)) {
       String[] argv = {
         "--url",
         secured.url(),
         "--model",
-        LoadTestServer.MODEL,
+        ServerFixture.MODEL,
         "--concurrency",
         "1",
         "--max-tokens",

@@ -21,13 +21,13 @@ import java.util.Optional;
  * tokenizer files), the real scheduler and CPU engine; a fixed policy stands in for runtime.yaml
  * (its parsing has its own tests). Closing it stops the server, the scheduler and the model.
  */
-final class ServerFixture implements AutoCloseable {
-  static final String MODEL = "tiny-chat";
+public final class ServerFixture implements AutoCloseable {
+  public static final String MODEL = "tiny-chat";
 
   final ModelRuntime runtime;
   final KvPool pool;
   final Scheduler scheduler;
-  final ServingMetrics metrics = new ServingMetrics();
+  public final ServingMetrics metrics = new ServingMetrics();
   final OpenAiServer server;
   final int port;
   final HttpClient client =
@@ -37,7 +37,7 @@ final class ServerFixture implements AutoCloseable {
           .build();
 
   /** A policy: every request without a mode runs {@code mode}; tenants by key. */
-  record Policy(RequestMode mode, Map<String, Tenant> keys) implements ServingPolicy {
+  public record Policy(RequestMode mode, Map<String, Tenant> keys) implements ServingPolicy {
     @Override
     public RequestMode chooseMode(String requestId) {
       return mode;
@@ -73,7 +73,8 @@ final class ServerFixture implements AutoCloseable {
     }
   }
 
-  ServerFixture(Path root, Policy policy, Scheduler.Settings settings, long maxBodyBytes)
+  /** Starts the server; whatever started is stopped again when a later step fails. */
+  public ServerFixture(Path root, Policy policy, Scheduler.Settings settings, long maxBodyBytes)
       throws Exception {
     Path dir = root.resolve(MODEL);
     if (!dir.resolve("config.json").toFile().exists()) {
@@ -90,17 +91,28 @@ final class ServerFixture implements AutoCloseable {
             () -> policy,
             MODEL,
             new OpenAiServer.Settings(maxBodyBytes, 60, OpenAiRequests.Limits.DEFAULTS));
-    port = server.start("127.0.0.1", 0);
+    try {
+      port = server.start("127.0.0.1", 0);
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
     server.attach(runtime, scheduler);
     server.markReady();
   }
 
-  static ServerFixture open(Path root) throws Exception {
+  /** An open server (every request without a mode autoregressive) with room for 32 streams. */
+  public static ServerFixture open(Path root) throws Exception {
     return new ServerFixture(
         root,
         new Policy(RequestMode.AUTOREGRESSIVE, Map.of()),
         new Scheduler.Settings(256, 64, 32, 64),
         1 << 20);
+  }
+
+  /** The server's base URL, {@code http://127.0.0.1:PORT}. */
+  public String url() {
+    return "http://127.0.0.1:" + port;
   }
 
   URI uri(String path) {
@@ -125,6 +137,7 @@ final class ServerFixture implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Stops the server first, then the scheduler, then the model. */
   @Override
   public void close() {
     server.close();
