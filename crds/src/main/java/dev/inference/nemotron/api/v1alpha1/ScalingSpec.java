@@ -15,14 +15,20 @@ import io.fabric8.generator.annotation.ValidationRule;
         "'scaling.minReplicas (' + string(self.minReplicas) + ') must not exceed"
             + " scaling.maxReplicas (' + string(self.maxReplicas) + ')'",
     message = "scaling.minReplicas must not exceed scaling.maxReplicas")
+@ValidationRule(
+    value = "self.minReplicas >= 1 || self.actuator == 'external'",
+    message =
+        "scaling.minReplicas 0 needs scaling.actuator external: the builtin autoscaler decides on"
+            + " metrics that only running replicas report, so it never scales to zero")
 public class ScalingSpec {
 
   @Default("1")
-  @Min(1)
+  @Min(0)
   @Max(1000)
   @JsonPropertyDescription(
-      "Fewest replicas; at least 1 because the autoscaler decides on metrics that only running"
-          + " replicas report.")
+      "Fewest replicas. At least 1 with the builtin actuator, because the autoscaler decides on"
+          + " metrics that only running replicas report; 0 is allowed with the external actuator"
+          + " (an HPA or KEDA may scale the fleet to zero).")
   private Integer minReplicas = 1;
 
   @Default("4")

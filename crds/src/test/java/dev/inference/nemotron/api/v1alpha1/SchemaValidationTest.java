@@ -30,7 +30,7 @@ class SchemaValidationTest {
           /spec/modes/diffusion/threshold         | 0                                    | below the minimum
           /spec/modes/diffusion/threshold         | 1.5                                  | above the maximum
           /spec/modes/mix/diffusion               | -10                                  | below the minimum
-          /spec/scaling/minReplicas               | 0                                    | below the minimum
+          /spec/scaling/minReplicas               | -1                                   | below the minimum
           /spec/scaling/behavior/panicThreshold   | 1.0                                  | below the minimum
           /spec/maxContextLength                  | 100                                  | below the minimum
           /spec/scaling/actuator                  | hpa                                  | is not one of

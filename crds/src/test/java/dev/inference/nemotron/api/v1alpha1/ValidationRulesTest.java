@@ -41,6 +41,7 @@ class ValidationRulesTest {
             ".spec.model.source",
             ".spec.modes.mix",
             ".spec.modes.selfSpeculation",
+            ".spec.scaling",
             ".spec.scaling");
     assertThat(rules).allSatisfy(rule -> assertThat(rule.message()).isNotBlank());
   }
@@ -141,6 +142,20 @@ class ValidationRulesTest {
     with(cr, "/spec/scaling/maxReplicas", "2");
     assertRejectedBy(
         cr, ".spec.scaling", "scaling.minReplicas (5) must not exceed scaling.maxReplicas (2)");
+  }
+
+  @Test
+  void rejectsZeroMinReplicasWithTheBuiltinActuator() {
+    ObjectNode cr = with(example("h100-8b.yaml"), "/spec/scaling/minReplicas", "0");
+    with(cr, "/spec/scaling/actuator", "builtin");
+    assertRejectedBy(cr, ".spec.scaling", "scaling.minReplicas 0 needs scaling.actuator external");
+  }
+
+  @Test
+  void acceptsZeroMinReplicasWithAnExternalActuator() {
+    ObjectNode cr = with(example("h100-8b.yaml"), "/spec/scaling/minReplicas", "0");
+    with(cr, "/spec/scaling/actuator", "external");
+    assertAccepted(cr);
   }
 
   @Test
