@@ -80,6 +80,10 @@ operator reads its resource and writes its status (no finalizer), and manages th
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+# the autoscaler reads the fleets' pods (readiness, IP, port) to scrape their metrics
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch]
 - apiGroups: [monitoring.coreos.com]
   resources: [servicemonitors]
   verbs: [get, create, update]

@@ -50,7 +50,7 @@ class RbacMatchesOperatorManifestTest {
     assertThat(permissions(chart.one("Role", "team-b", "nemotron-operator"))).isEqualTo(watched);
     assertThat(watched)
         .extracting(Permission::resource)
-        .contains("nemotrondiffusiondeployments", "deployments", "servicemonitors")
+        .contains("nemotrondiffusiondeployments", "deployments", "servicemonitors", "pods")
         .doesNotContain("leases", "customresourcedefinitions");
   }
 

@@ -3,6 +3,7 @@ package dev.inference.nemotron.operator;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
+import dev.inference.nemotron.operator.autoscale.FleetAutoscaler;
 import dev.inference.nemotron.operator.config.OperatorSettings;
 import dev.inference.nemotron.operator.dependent.ConfigMapDependent;
 import dev.inference.nemotron.operator.dependent.DeploymentDependent;
@@ -100,18 +101,21 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
   private final ReconcileMetrics metrics;
   private final FleetServiceMonitor serviceMonitor;
   private final HostPathPolicy hostPaths;
+  private final FleetAutoscaler autoscaler;
 
   public NemotronDiffusionReconciler(
       OperatorSettings settings,
       StatusWriter statusWriter,
       FleetEvents events,
       ReconcileMetrics metrics,
-      FleetServiceMonitor serviceMonitor) {
+      FleetServiceMonitor serviceMonitor,
+      FleetAutoscaler autoscaler) {
     this.settings = settings;
     this.statusWriter = statusWriter;
     this.events = events;
     this.metrics = metrics;
     this.serviceMonitor = serviceMonitor;
+    this.autoscaler = autoscaler;
     // a malformed prefix fails the operator's start, naming the setting
     this.hostPaths = new HostPathPolicy(settings.allowedHostPathPrefixes().orElse(List.of()));
   }
@@ -136,8 +140,13 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
       return UpdateControl.noUpdate();
     }
 
+    // the autoscaler's latest scale wins over a cache that has not seen it yet
     int replicas =
-        ReplicaPolicy.desiredReplicas(spec, deployment.map(d -> d.getSpec().getReplicas()));
+        ReplicaPolicy.desiredReplicas(
+            spec,
+            autoscaler
+                .actuatedReplicas(resource)
+                .or(() -> deployment.map(d -> d.getSpec().getReplicas())));
     Fleet fleet =
         new Fleet(
             resource,
@@ -164,6 +173,7 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
           fleet);
     }
     writeStatus(resource, context, observe(fleet, context, Optional.empty()));
+    autoscaler.track(resource);
     FleetServiceMonitor.Outcome monitoring;
     try {
       monitoring = serviceMonitor.apply(fleet);

@@ -63,6 +63,11 @@ public final class ConditionSet {
     return this;
   }
 
+  /** Whether the current status has condition {@code type}. */
+  public boolean has(String type) {
+    return previous.containsKey(type);
+  }
+
   /** Whether {@code type} changed status, reason or message compared with before. */
   public boolean changed(String type) {
     Condition before = previous.get(type);

@@ -303,20 +303,23 @@ public final class StatusAggregator {
             claim.getMetadata().getName(), storageClass, mode, claim.getMetadata().getName());
   }
 
+  /** Reason of ScalingActive until the autoscaler's first cycle judged the fleet. */
+  public static final String WAITING_FOR_METRICS = "WaitingForMetrics";
+
+  /**
+   * ScalingActive belongs to the autoscaler's loop ({@code FleetAutoscaler}), which judges it every
+   * cycle from what it scraped; a reconciliation keeps it and only sets a first value before the
+   * loop's first cycle.
+   */
   private static void scalingActive(ConditionSet conditions, FleetObservation seen, int desired) {
-    if (seen.builtinActuator()) {
-      conditions.set(
-          SCALING_ACTIVE,
-          false,
-          "AutoscalerNotRunning",
-          "the builtin autoscaler is not enabled yet: replicas stay at %d within".formatted(desired)
-              + " [minReplicas, maxReplicas]; set scaling.actuator external to scale with an HPA");
+    if (conditions.has(SCALING_ACTIVE)) {
+      conditions.keep(SCALING_ACTIVE);
     } else {
-      conditions.set(
-          SCALING_ACTIVE,
-          true,
-          "ExternalActuator",
-          "an external autoscaler sets spec.replicas through /scale");
+      ScalingStatus.Judgement first =
+          seen.builtinActuator()
+              ? ScalingStatus.waitingForMetrics(desired)
+              : ScalingStatus.externalActuator();
+      conditions.set(SCALING_ACTIVE, first.active(), first.reason(), first.message());
     }
   }
 

@@ -67,7 +67,10 @@ public class StatusWriter {
         LOG.debugf("%s was deleted while its status was written", resource.getMetadata().getName());
         return Write.GONE;
       }
-      if (same(latest.getStatus(), status)) {
+      // the autoscaler's loop may have written its fields in between: keep them
+      NemotronDiffusionDeploymentStatus merged =
+          ScalingStatus.withLoopFieldsOf(latest.getStatus(), status);
+      if (same(latest.getStatus(), merged)) {
         return Write.UNCHANGED_AFTER_CONFLICT;
       }
       LOG.debugf(
@@ -75,7 +78,7 @@ public class StatusWriter {
           resource.getMetadata().getName(),
           resource.getMetadata().getResourceVersion(),
           latest.getMetadata().getResourceVersion());
-      replaceStatus(latest, status);
+      replaceStatus(latest, merged);
       return Write.WRITTEN_AFTER_CONFLICT;
     }
   }

@@ -206,6 +206,12 @@ class GeneratedOperatorManifestIT {
     }
   }
 
+  /** The autoscaler finds the pods to scrape through the API: read-only, nothing more. */
+  @Test
+  void roleReadsPodsForTheAutoscalerAndNeverWritesThem() {
+    assertThat(verbs("", "pods")).containsExactlyInAnyOrder("get", "list", "watch");
+  }
+
   @Test
   void clusterRoleBindingBindsTheOperatorsRole() {
     ClusterRoleBinding binding = only("ClusterRoleBinding", ClusterRoleBinding.class);

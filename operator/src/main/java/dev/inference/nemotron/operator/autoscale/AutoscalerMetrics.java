@@ -1,0 +1,104 @@
+package dev.inference.nemotron.operator.autoscale;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The autoscaler's decisions at {@code /q/metrics}: {@code
+ * nemotron_autoscaler_desired_replicas{namespace,name}} (the law's latest decision per fleet),
+ * {@code nemotron_autoscaler_decisions_total{direction}} (up, down, hold), {@code
+ * nemotron_autoscaler_scrape_failures_total} (ready pods that did not answer), {@code
+ * nemotron_autoscaler_cycle_seconds} (one fleet's scrape and decision) and {@code
+ * nemotron_autoscaler_cycles_skipped_total} (a fleet's cycle still running when the next was due:
+ * the operator is not keeping up with its interval).
+ */
+@ApplicationScoped
+public class AutoscalerMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> desired = new ConcurrentHashMap<>();
+  private final Timer cycle;
+  private final Counter scrapeFailures;
+  private final Counter skipped;
+
+  public AutoscalerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.cycle =
+        Timer.builder("nemotron.autoscaler.cycle")
+            .description("Time of one fleet's scrape and decision")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.scrapeFailures =
+        Counter.builder("nemotron.autoscaler.scrape.failures")
+            .description("Ready pods whose metrics could not be read (stale, never zero load)")
+            .register(registry);
+    this.skipped =
+        Counter.builder("nemotron.autoscaler.cycles.skipped")
+            .description("Fleet cycles skipped because the previous one was still running")
+            .register(registry);
+  }
+
+  /** Direction of a decision. */
+  public enum Direction {
+    UP,
+    DOWN,
+    HOLD
+  }
+
+  /** Records one decision of fleet {@code namespace/name}. */
+  public void decided(String namespace, String name, int replicas, Direction direction) {
+    desired
+        .computeIfAbsent(
+            namespace + "/" + name,
+            k -> {
+              AtomicInteger value = new AtomicInteger(replicas);
+              Gauge.builder("nemotron.autoscaler.desired.replicas", value, AtomicInteger::get)
+                  .description("Replicas the autoscaler's latest decision asks for")
+                  .tags(Tags.of("namespace", namespace, "name", name))
+                  .register(registry);
+              return value;
+            })
+        .set(replicas);
+    Counter.builder("nemotron.autoscaler.decisions")
+        .description("Autoscaler decisions by direction")
+        .tag("direction", direction.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts ready pods that did not answer a scrape. */
+  public void scrapeFailures(int pods) {
+    if (pods > 0) {
+      scrapeFailures.increment(pods);
+    }
+  }
+
+  /** Times one cycle. */
+  public Timer cycle() {
+    return cycle;
+  }
+
+  /** Counts a cycle skipped while the previous one ran. */
+  public void skipped() {
+    skipped.increment();
+  }
+
+  /** Removes the gauge of a fleet that is gone. */
+  public void forget(String namespace, String name) {
+    if (desired.remove(namespace + "/" + name) != null) {
+      registry
+          .find("nemotron.autoscaler.desired.replicas")
+          .tags("namespace", namespace, "name", name)
+          .gauges()
+          .forEach(registry::remove);
+    }
+  }
+}
