@@ -1,11 +1,16 @@
 package dev.inference.nemotron.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -444,12 +449,38 @@ final class Kubelet implements AutoCloseable {
                 .withBlockOwnerDeletion(true)
                 .build())
         .endMetadata()
-        .withSpec(d.getSpec().getTemplate().getSpec())
-        .editSpec()
-        .withNodeName("local-fleet")
-        .endSpec()
+        .withSpec(podSpec(d, r))
         .withStatus(podStatus(r))
         .build();
+  }
+
+  /**
+   * The template's pod spec on node {@code local-fleet}, with the runtime container's {@code http}
+   * port set to the port this replica's process listens on: every replica runs on 127.0.0.1 (the
+   * pod IP written in its status), so each has its own port, and the Pod object says which, as a
+   * real pod's IP would. The operator's autoscaler scrapes podIP:(container port named http).
+   */
+  private static PodSpec podSpec(Deployment d, Replica r) {
+    PodSpec spec =
+        new PodSpecBuilder(d.getSpec().getTemplate().getSpec()).withNodeName("local-fleet").build();
+    String runtime = runtimeContainer(d).getName();
+    List<Container> containers = new ArrayList<>();
+    for (Container c : spec.getContainers()) {
+      if (!c.getName().equals(runtime) || c.getPorts() == null) {
+        containers.add(c);
+        continue;
+      }
+      List<ContainerPort> ports = new ArrayList<>();
+      for (ContainerPort p : c.getPorts()) {
+        ports.add(
+            "http".equals(p.getName())
+                ? new ContainerPortBuilder(p).withContainerPort(r.port).build()
+                : p);
+      }
+      containers.add(new ContainerBuilder(c).withPorts(ports).build());
+    }
+    spec.setContainers(containers);
+    return spec;
   }
 
   private PodStatus podStatus(Replica r) {

@@ -46,8 +46,20 @@ public final class LocalFleet implements AutoCloseable {
    * @param apiPort the stand-in API's port (0: a free one)
    * @param work where pods' roots, logs and the generated checkpoint go; null: a temporary
    *     directory
+   * @param operatorProperties system properties of the operator process (its settings, e.g. {@code
+   *     nemotron.autoscaler.interval}); empty: its defaults
    */
-  public record Options(Path cr, int port, int apiPort, Path work) {
+  public record Options(
+      Path cr, int port, int apiPort, Path work, Map<String, String> operatorProperties) {
+
+    public Options {
+      operatorProperties = Map.copyOf(operatorProperties);
+    }
+
+    /** Options with the operator's default settings. */
+    public Options(Path cr, int port, int apiPort, Path work) {
+      this(cr, port, apiPort, work, Map.of());
+    }
 
     static Options parse(String[] args) {
       Path cr = null;
@@ -122,7 +134,15 @@ public final class LocalFleet implements AutoCloseable {
       log.accept("created the CRD from " + project.root().relativize(project.crd()));
 
       int operatorPort = FreePort.find();
-      operator = OperatorProcess.start(project, api.url(), hostPaths, operatorPort, work, logs);
+      operator =
+          OperatorProcess.start(
+              project,
+              api.url(),
+              hostPaths,
+              operatorPort,
+              options.operatorProperties(),
+              work,
+              logs);
       started.add(() -> operator.stop(Duration.ofSeconds(20)));
       log.accept(
           "operator started (pid "
@@ -183,6 +203,11 @@ public final class LocalFleet implements AutoCloseable {
 
   public String operatorLogTail(int lines) {
     return operator == null ? "" : operator.tail(lines);
+  }
+
+  /** The operator's log file (stdout and stderr). */
+  public Path operatorLog() {
+    return operator.log();
   }
 
   public List<HasMetadata> applied() {

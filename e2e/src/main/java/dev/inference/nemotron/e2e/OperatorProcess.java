@@ -20,6 +20,7 @@ final class OperatorProcess {
       String apiUrl,
       List<String> allowedHostPaths,
       int httpPort,
+      Map<String, String> properties,
       Path work,
       Path logs)
       throws IOException {
@@ -42,6 +43,7 @@ final class OperatorProcess {
       command.add(
           "-Dnemotron.operator.allowed-host-path-prefixes=" + String.join(",", allowedHostPaths));
     }
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(project.operatorJar().toString());
     return ChildProcess.start("operator", command, work, Map.of(), logs);
