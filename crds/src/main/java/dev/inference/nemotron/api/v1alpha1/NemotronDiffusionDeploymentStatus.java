@@ -67,6 +67,12 @@ public class NemotronDiffusionDeploymentStatus {
   private ScaleEvent lastScale;
 
   @JsonPropertyDescription(
+      "Per decoding mode other than autoregressive, whether it currently beats autoregressive"
+          + " decoding on this fleet (measured tokens per forward against the measured cost of its"
+          + " wider forwards). Written by the autoscaler.")
+  private List<ModeAdvice> modeAdvice;
+
+  @JsonPropertyDescription(
       "Memory needed per replica for the model, quantization, context length and concurrency,"
           + " against what the GPU class offers.")
   private Sizing sizing;
@@ -139,6 +145,14 @@ public class NemotronDiffusionDeploymentStatus {
 
   public void setLastScale(ScaleEvent lastScale) {
     this.lastScale = lastScale;
+  }
+
+  public List<ModeAdvice> getModeAdvice() {
+    return modeAdvice;
+  }
+
+  public void setModeAdvice(List<ModeAdvice> modeAdvice) {
+    this.modeAdvice = modeAdvice;
   }
 
   public Sizing getSizing() {

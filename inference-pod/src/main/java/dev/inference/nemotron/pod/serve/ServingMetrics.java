@@ -208,13 +208,16 @@ public final class ServingMetrics {
    * {...}, "histograms": {name: [{"tags": {...}, "count": n, "sumSeconds": s, "buckets": [{"le":
    * seconds, "count": cumulative}, ...]}]}}}. Names are the Prometheus base names (counters without
    * {@code _total}, timers without {@code _seconds}); the last bucket's {@code le} is the string
-   * {@code "+Inf"}. Read from the registry {@code /metrics} renders, so both always agree.
+   * {@code "+Inf"}. Distribution summaries (rows and sequences per batched forward) are under
+   * {@code "summaries"} as {@code {"tags": {...}, "count": n, "sum": s}}. Read from the registry
+   * {@code /metrics} renders, so both always agree.
    */
   public byte[] snapshotJson() {
     ObjectNode root = SNAPSHOT_JSON.createObjectNode();
     ObjectNode counters = root.putObject("counters");
     ObjectNode gauges = root.putObject("gauges");
     ObjectNode histograms = root.putObject("histograms");
+    ObjectNode summaries = root.putObject("summaries");
     for (Meter meter : registry.getMeters()) {
       String name = meter.getId().getName();
       switch (meter) {
@@ -231,6 +234,8 @@ public final class ServingMetrics {
           }
           buckets.addObject().put("le", "+Inf").put("count", snapshot.count());
         }
+        case DistributionSummary d ->
+            entry(summaries, name, meter).put("count", d.count()).put("sum", d.totalAmount());
         default -> {}
       }
     }

@@ -46,6 +46,13 @@ public class AutoscalerMetrics {
             .register(registry);
   }
 
+  /** Exports {@code nemotron_autoscaler_fleets}: fleets whose cycle runs. */
+  public void fleets(java.util.function.Supplier<Number> tracked) {
+    Gauge.builder("nemotron.autoscaler.fleets", tracked)
+        .description("Fleets whose scrape and decision cycle runs")
+        .register(registry);
+  }
+
   /** Direction of a decision. */
   public enum Direction {
     UP,

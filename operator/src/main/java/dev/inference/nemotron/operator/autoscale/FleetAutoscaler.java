@@ -1,5 +1,6 @@
 package dev.inference.nemotron.operator.autoscale;
 
+import dev.inference.nemotron.api.v1alpha1.ModeAdvice;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
 import dev.inference.nemotron.api.v1alpha1.ObservedMetrics;
@@ -122,6 +123,7 @@ public class FleetAutoscaler {
     // what the loop last decided for its status fields: re-applied every cycle, so a status write
     // of the reconciler from a stale copy cannot erase them for good
     ObservedMetrics observed;
+    List<ModeAdvice> modeAdvice;
     ScaleEvent lastScale;
     boolean statusRead;
 
@@ -178,6 +180,7 @@ public class FleetAutoscaler {
                     untrack(r.getMetadata().getNamespace(), r.getMetadata().getName());
                   }
                 }));
+    metrics.fleets(loops::size);
     started = true;
   }
 
@@ -401,6 +404,7 @@ public class FleetAutoscaler {
       loop.statusRead = true;
       loop.observed = status == null ? null : status.getObserved();
       loop.lastScale = status == null ? null : status.getLastScale();
+      loop.modeAdvice = status == null ? null : status.getModeAdvice();
     }
     ScaleEvent lastScale = loop.lastScale;
     int target = builtin ? decision.replicas() : replicas;
@@ -439,10 +443,37 @@ public class FleetAutoscaler {
           ScalingStatus.observed(sample, ControlLaw.windowedTokensPerForward(history, now), now);
       if (ScalingStatus.worthWriting(loop.observed, next, settings.observedRefresh())) {
         loop.observed = next;
+        // the advice moves with the measurements it comes from, at the same cadence
+        List<ModeAdvice> advice = ModeAdvisor.advise(loop.history, rowsPerForward(resource), now);
+        loop.modeAdvice = advice.isEmpty() ? null : advice;
       }
     }
     ObservedMetrics observed = loop.observed;
-    writeStatus(resource, observed, lastScale, judge(builtin, decision, sample, fleetPods));
+    writeStatus(
+        resource,
+        observed,
+        loop.modeAdvice,
+        lastScale,
+        judge(builtin, decision, sample, fleetPods));
+  }
+
+  /** Rows of one sequence forward per wide mode: the spec's block sizes (defaults 32). */
+  private static Map<String, Integer> rowsPerForward(NemotronDiffusionDeployment resource) {
+    var modes = resource.getSpec().getModes();
+    int diffusion =
+        modes == null || modes.getDiffusion() == null || modes.getDiffusion().getBlockSize() == null
+            ? 32
+            : modes.getDiffusion().getBlockSize();
+    int speculation =
+        modes == null
+                || modes.getSelfSpeculation() == null
+                || modes.getSelfSpeculation().getBlockSize() == null
+            ? 32
+            : modes.getSelfSpeculation().getBlockSize();
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    out.put("diffusion", diffusion);
+    out.put("self-speculation", speculation);
+    return out;
   }
 
   /** ScalingActive: true only while the law decides on fresh measurements. */
@@ -494,13 +525,20 @@ public class FleetAutoscaler {
   private void writeStatus(
       NemotronDiffusionDeployment resource,
       ObservedMetrics observed,
+      List<ModeAdvice> modeAdvice,
       ScaleEvent lastScale,
       ScalingStatus.Judgement judgement) {
     for (int attempt = 0; attempt < 2 && resource != null; attempt++) {
       long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
       NemotronDiffusionDeploymentStatus next =
           ScalingStatus.apply(
-              resource.getStatus(), generation, clock.instant(), observed, lastScale, judgement);
+              resource.getStatus(),
+              generation,
+              clock.instant(),
+              observed,
+              modeAdvice,
+              lastScale,
+              judgement);
       if (ScalingStatus.same(resource.getStatus(), next)) {
         return;
       }

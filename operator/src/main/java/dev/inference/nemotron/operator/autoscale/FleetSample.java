@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param activeSequences sequences decoding, summed over pods
  * @param p95LatencyMs p95 request duration
  * @param p95TimeToFirstTokenMs p95 time to first token
+ * @param batchedForwardsPerSecond batched forwards the engines ran per second, summed over pods
+ *     (one weight read each; NaN when the pods do not report them)
+ * @param rowsPerBatchedForward mean rows of those batched forwards (NaN: none ran)
  */
 public record FleetSample(
     Instant at,
@@ -34,7 +37,40 @@ public record FleetSample(
     double queueDepth,
     double activeSequences,
     double p95LatencyMs,
-    double p95TimeToFirstTokenMs) {
+    double p95TimeToFirstTokenMs,
+    double batchedForwardsPerSecond,
+    double rowsPerBatchedForward) {
+
+  /** A sample without the engines' batch figures (they are NaN). */
+  public FleetSample(
+      Instant at,
+      int replicas,
+      int readyReplicas,
+      int startingReplicas,
+      int staleReplicas,
+      double tokensPerSecond,
+      double forwardsPerSecond,
+      Map<String, Double> tokensPerForward,
+      double queueDepth,
+      double activeSequences,
+      double p95LatencyMs,
+      double p95TimeToFirstTokenMs) {
+    this(
+        at,
+        replicas,
+        readyReplicas,
+        startingReplicas,
+        staleReplicas,
+        tokensPerSecond,
+        forwardsPerSecond,
+        tokensPerForward,
+        queueDepth,
+        activeSequences,
+        p95LatencyMs,
+        p95TimeToFirstTokenMs,
+        Double.NaN,
+        Double.NaN);
+  }
 
   public FleetSample {
     Objects.requireNonNull(at, "at");

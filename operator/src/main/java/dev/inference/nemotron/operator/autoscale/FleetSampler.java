@@ -36,6 +36,10 @@ public final class FleetSampler {
     LatencyHistogram ttft = null;
     double queue = 0;
     double active = 0;
+    double batches = 0;
+    double rows = 0;
+    double rowBatches = 0;
+    boolean batchesReported = false;
     for (PodReading now : current.values()) {
       queue += now.queueDepth();
       active += now.activeSequences();
@@ -46,6 +50,18 @@ public final class FleetSampler {
       addRates(tokens, before.generatedTokens(), now.generatedTokens(), before.at(), now.at());
       addRates(forwards, before.forwardPasses(), now.forwardPasses(), before.at(), now.at());
       duration = add(duration, now.requestDuration().since(before.requestDuration()));
+      if (now.batchedForwards() > 0) {
+        batchesReported = true;
+        double rate =
+            CounterRate.between(
+                new CounterRate.Reading(before.at(), before.batchedForwards()),
+                new CounterRate.Reading(now.at(), now.batchedForwards()));
+        batches += Double.isNaN(rate) ? 0 : rate;
+        // rows over the batches between the readings; a restarted pod counts from zero
+        boolean reset = now.batchRowsCount() < before.batchRowsCount();
+        rows += reset ? now.batchRowsSum() : now.batchRowsSum() - before.batchRowsSum();
+        rowBatches += reset ? now.batchRowsCount() : now.batchRowsCount() - before.batchRowsCount();
+      }
       ttft = add(ttft, now.timeToFirstToken().since(before.timeToFirstToken()));
     }
     Map<String, Double> tpf = new HashMap<>();
@@ -71,7 +87,9 @@ public final class FleetSampler {
         queue,
         active,
         duration == null ? Double.NaN : duration.quantileMillis(0.95),
-        ttft == null ? Double.NaN : ttft.quantileMillis(0.95));
+        ttft == null ? Double.NaN : ttft.quantileMillis(0.95),
+        batchesReported ? batches : Double.NaN,
+        rowBatches > 0 ? rows / rowBatches : Double.NaN);
   }
 
   private static void addRates(

@@ -36,7 +36,10 @@ public final class RuntimeSnapshot {
         histogram(root.path("histograms").path("ndd_request_duration"), pod),
         histogram(root.path("histograms").path("ndd_time_to_first_token"), pod),
         gauge(root.path("gauges").path("ndd_queue_depth")),
-        gauge(root.path("gauges").path("ndd_active_sequences")));
+        gauge(root.path("gauges").path("ndd_active_sequences")),
+        gauge(root.path("counters").path("ndd_batched_forwards")),
+        sum(root.path("summaries").path("ndd_batch_rows"), "count"),
+        sum(root.path("summaries").path("ndd_batch_rows"), "sum"));
   }
 
   private static Map<String, Double> byMode(JsonNode series) {
@@ -46,6 +49,14 @@ public final class RuntimeSnapshot {
           e.path("tags").path("mode").asText("unknown"), e.path("value").asDouble(), Double::sum);
     }
     return out;
+  }
+
+  private static double sum(JsonNode series, String field) {
+    double sum = 0;
+    for (JsonNode e : series) {
+      sum += e.path(field).asDouble();
+    }
+    return sum;
   }
 
   private static double gauge(JsonNode series) {

@@ -3,6 +3,7 @@ package dev.inference.nemotron.operator.status;
 import static dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus.SCALING_ACTIVE;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inference.nemotron.api.v1alpha1.ModeAdvice;
 import dev.inference.nemotron.api.v1alpha1.ModeTokensPerForward;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
 import dev.inference.nemotron.api.v1alpha1.ObservedMetrics;
@@ -17,10 +18,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The status fields the autoscaler's loop owns: {@code observed}, {@code lastScale} and the
- * ScalingActive condition. Pure. The reconciler's {@link StatusAggregator} keeps them as they are,
- * and {@link StatusWriter} carries them over from the latest version when its write conflicts, so
- * neither writer erases the other's fields.
+ * The status fields the autoscaler's loop owns: {@code observed}, {@code modeAdvice}, {@code
+ * lastScale} and the ScalingActive condition. Pure. The reconciler's {@link StatusAggregator} keeps
+ * them as they are, and {@link StatusWriter} carries them over from the latest version when its
+ * write conflicts, so neither writer erases the other's fields.
  */
 public final class ScalingStatus {
 
@@ -113,12 +114,14 @@ public final class ScalingStatus {
       long generation,
       Instant now,
       ObservedMetrics observed,
+      List<ModeAdvice> modeAdvice,
       ScaleEvent lastScale,
       Judgement scalingActive) {
     NemotronDiffusionDeploymentStatus base =
         Objects.requireNonNullElseGet(before, NemotronDiffusionDeploymentStatus::new);
     NemotronDiffusionDeploymentStatus after = copy(base);
     after.setObserved(observed);
+    after.setModeAdvice(modeAdvice);
     after.setLastScale(lastScale);
     ConditionSet conditions = new ConditionSet(base.getConditions(), generation, now);
     boolean placed = false;
@@ -150,6 +153,7 @@ public final class ScalingStatus {
     }
     NemotronDiffusionDeploymentStatus out = copy(mine);
     out.setObserved(latest.getObserved());
+    out.setModeAdvice(latest.getModeAdvice());
     out.setLastScale(latest.getLastScale());
     Condition theirs = condition(latest.getConditions());
     if (theirs != null && out.getConditions() != null) {

@@ -64,6 +64,7 @@ public final class StatusAggregator {
     after.setEndpoint(seen.endpoint());
     after.setSizing(seen.sizing().map(StatusAggregator::sizing).orElse(before.getSizing()));
     after.setObserved(before.getObserved());
+    after.setModeAdvice(before.getModeAdvice());
     after.setLastScale(before.getLastScale());
     after.setCachedDownload(
         seen.rejection().isPresent() ? before.getCachedDownload() : cachedDownload(seen, before));
@@ -126,6 +127,7 @@ public final class StatusAggregator {
     after.setEndpoint(before.getEndpoint());
     after.setSizing(before.getSizing());
     after.setObserved(before.getObserved());
+    after.setModeAdvice(before.getModeAdvice());
     after.setLastScale(before.getLastScale());
     after.setCachedDownload(before.getCachedDownload());
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));

@@ -164,6 +164,9 @@ class PodScraperTest {
       assertThat(sample.tokensPerForward().get("autoregressive")).isEqualTo(1.0);
       assertThat(sample.tokensPerForward()).containsKey("self-speculation");
       assertThat(sample.p95LatencyMs()).isPositive();
+      // the engines' batched forwards and their rows (the cost of a wider forward)
+      assertThat(sample.batchedForwardsPerSecond()).isPositive();
+      assertThat(sample.rowsPerBatchedForward()).isGreaterThanOrEqualTo(1.0);
       // The law holds on a fleet with a silent pod: never scale down blind.
       ScaleDecision d =
           ControlLaw.decide(
