@@ -18,7 +18,8 @@ import java.util.Optional;
  * latency guard        : p95 or TTFT above target (and no pod still starting) -> at least current + 1
  * panic                : demand above panicThreshold x current capacity -> the recommendation at once
  * scale-up rate        : otherwise at most double per decision
- * scale-down           : to the highest recommendation of the stabilization window, after the cooldown
+ * scale-down           : to the highest recommendation of the stabilization window, after the cooldown,
+ *                        once the law's recommendations cover the whole window (not right after a start)
  * tolerance band       : a recommendation within +-tolerance of the current count changes nothing
  * bounds               : [minReplicas, maxReplicas]
  * stale or missing     : hold (never scale down blind)
@@ -132,7 +133,14 @@ public final class ControlLaw {
       }
     } else if (target < current) {
       int stable = highestRecommendation(history, policy, now, recommendation);
-      if (stable >= current) {
+      Duration seen = recommendationsSpan(history, now);
+      if (seen.compareTo(policy.stabilization()) < 0) {
+        // a loop that just started (an operator restart) has not seen the whole window yet
+        target = current;
+        why.append(
+            "; scale-down waits: recommendations cover %d s of the %d s window"
+                .formatted(seen.toSeconds(), policy.stabilization().toSeconds()));
+      } else if (stable >= current) {
         target = current;
         why.append(
             "; scale-down waits: %d was recommended within the last %d s"
@@ -273,6 +281,13 @@ public final class ControlLaw {
       }
     }
     return highest;
+  }
+
+  /** How far back the law's own recommendations reach. */
+  private static Duration recommendationsSpan(ScalingHistory history, Instant now) {
+    return history.recommendations().isEmpty()
+        ? Duration.ZERO
+        : Duration.between(history.recommendations().getFirst().at(), now);
   }
 
   /** Whether the exact replica need is within the tolerance band around the current count. */

@@ -121,6 +121,19 @@ class ControlLawTracesTest {
   }
 
   @Test
+  void aLoopThatJustStartedDoesNotScaleDownBeforeItSawAWholeWindow() {
+    List<String> reasons = new ArrayList<>();
+    // an operator restart finds 4 replicas under a load 1 replica serves: the law's own
+    // recommendations must cover the 180 s window (12 steps) before it scales down
+    List<Integer> replicas = run(4, 16, i -> new Load(60, 50, 2), reasons);
+    assertThat(replicas.subList(0, 12)).allMatch(r -> r == 4);
+    assertThat(reasons.get(0))
+        .contains("scale-down waits: recommendations cover 0 s of the 180 s window");
+    assertThat(replicas.get(12)).isEqualTo(1);
+    assertThat(reasons.get(12)).startsWith("scale down from 4 to 1 replicas");
+  }
+
+  @Test
   void aSlowRampDownStepsDownWithoutFlapping() {
     List<String> reasons = new ArrayList<>();
     List<Integer> replicas = run(8, 160, i -> new Load(Math.max(60, 600 - 5 * i), 50, 2), reasons);
