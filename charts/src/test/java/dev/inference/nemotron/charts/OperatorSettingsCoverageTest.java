@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every operator setting ({@code OperatorSettings}, {@code nemotron.operator.*}) can be set from
- * the chart's values: a setting added to the operator without a value here fails this test.
+ * Every operator setting ({@code OperatorSettings}, {@code nemotron.operator.*}, and the
+ * autoscaler's {@code AutoscalerSettings}, {@code nemotron.autoscaler.*}) can be set from the
+ * chart's values: a setting added to the operator without a value here fails this test.
  */
 class OperatorSettingsCoverageTest {
 
@@ -56,11 +57,20 @@ class OperatorSettingsCoverageTest {
 
   /** {@code imagePullPolicy()} → {@code NEMOTRON_OPERATOR_IMAGE_PULL_POLICY}, as SmallRye maps. */
   private static Set<String> settingEnvironmentVariables() throws Exception {
-    String source =
-        Files.readString(
-            ProjectFiles.root()
-                .resolve(
-                    "operator/src/main/java/dev/inference/nemotron/operator/config/OperatorSettings.java"));
+    Set<String> variables = new TreeSet<>();
+    variables.addAll(
+        variables(
+            "operator/src/main/java/dev/inference/nemotron/operator/config/OperatorSettings.java",
+            "NEMOTRON_OPERATOR_"));
+    variables.addAll(
+        variables(
+            "operator/src/main/java/dev/inference/nemotron/operator/autoscale/AutoscalerSettings.java",
+            "NEMOTRON_AUTOSCALER_"));
+    return variables;
+  }
+
+  private static Set<String> variables(String file, String prefix) throws Exception {
+    String source = Files.readString(ProjectFiles.root().resolve(file));
     List<String> methods = new ArrayList<>();
     Matcher matcher = SETTING.matcher(source);
     while (matcher.find()) {
@@ -69,8 +79,7 @@ class OperatorSettingsCoverageTest {
     Set<String> variables = new TreeSet<>();
     for (String method : methods) {
       variables.add(
-          "NEMOTRON_OPERATOR_"
-              + method.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
+          prefix + method.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
     }
     return variables;
   }
