@@ -120,6 +120,7 @@ public class FleetAutoscaler {
     ScalingHistory history;
     final Map<String, PodReading> previous = new HashMap<>();
     volatile Integer actuated;
+    Instant actuatedAt;
     // what the loop last decided for its status fields: re-applied every cycle, so a status write
     // of the reconciler from a stale copy cannot erase them for good
     ObservedMetrics observed;
@@ -317,6 +318,14 @@ public class FleetAutoscaler {
     }
   }
 
+  /** How long the loop's own scale wins over an informer cache that has not shown it yet. */
+  private Duration actuationGrace() {
+    Duration twoIntervals = settings.interval().multipliedBy(2);
+    return twoIntervals.compareTo(Duration.ofSeconds(30)) > 0
+        ? twoIntervals
+        : Duration.ofSeconds(30);
+  }
+
   /** One scrape and decision of one fleet. */
   void cycle(FleetLoop loop) {
     NemotronDiffusionDeployment resource = cached(resources, loop.key());
@@ -339,10 +348,17 @@ public class FleetAutoscaler {
     } catch (RuntimeException invalid) {
       return; // a spec the reconciler rejects: nothing to scale
     }
-    int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
-    if (Objects.equals(loop.actuated, replicas)) {
-      loop.actuated = null; // the cache has caught up with the last scale
+    int cachedReplicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+    if (loop.actuated != null
+        && (loop.actuated == cachedReplicas
+            || Duration.between(loop.actuatedAt, clock.instant()).compareTo(actuationGrace())
+                > 0)) {
+      // the cache caught up with the last scale (or something else set the count since)
+      loop.actuated = null;
     }
+    // until the informer shows it, the count the loop set is the one in force: deciding on the
+    // cache's older count would scale twice and announce it twice
+    int replicas = loop.actuated != null ? loop.actuated : cachedReplicas;
     FleetPods fleetPods = FleetPods.of(byFleet(pods, loop.key()));
     PodScraper.Result scraped;
     try {
@@ -504,6 +520,7 @@ public class FleetAutoscaler {
   private boolean scale(FleetLoop loop, Deployment deployment, int replicas) {
     try {
       loop.actuated = replicas;
+      loop.actuatedAt = clock.instant();
       client
           .apps()
           .deployments()
