@@ -85,12 +85,13 @@ operator reads its resource and writes its status (no finalizer), and manages th
   verbs: [get, create, update]
 {{- end }}
 
-{{/* Cluster-scoped: whether the Prometheus Operator's ServiceMonitor CRD exists. */}}
+{{/* Cluster-scoped: a watch of the Prometheus Operator's ServiceMonitor CRD, by name (the
+operator lists and watches it with a metadata.name field selector, which resourceNames allows). */}}
 {{- define "nemotron-operator.rules.cluster" -}}
 - apiGroups: [apiextensions.k8s.io]
   resources: [customresourcedefinitions]
   resourceNames: [servicemonitors.monitoring.coreos.com]
-  verbs: [get]
+  verbs: [list, watch]
 {{- end }}
 
 {{/* In the operator's own namespace: the leader-election Lease. */}}

@@ -89,7 +89,6 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_IMAGE")).isEqualTo("nemotron-inference-pod:0.1.0");
     assertThat(value(env, "NEMOTRON_OPERATOR_IMAGE_PULL_POLICY")).isEqualTo("IfNotPresent");
     assertThat(value(env, "NEMOTRON_OPERATOR_RUN_AS_USER")).isEqualTo("10001");
-    assertThat(value(env, "NEMOTRON_OPERATOR_PROMETHEUS_OPERATOR_RECHECK")).isEqualTo("60s");
     assertThat(env)
         .as("unset lists stay unset: file:// sources refused, no extra scrapers")
         .doesNotContainKeys(
@@ -211,7 +210,6 @@ class ChartTemplateTest {
               runAsUser: 20002
             allowedHostPathPrefixes: [/var/lib/ndd/models, /mnt/models]
             scrapeNamespaces: [monitoring]
-            prometheusOperatorRecheck: 5m
             replicaCount: 2
             """);
 
@@ -229,7 +227,6 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES"))
         .isEqualTo("/var/lib/ndd/models,/mnt/models");
     assertThat(value(env, "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES")).isEqualTo("monitoring");
-    assertThat(value(env, "NEMOTRON_OPERATOR_PROMETHEUS_OPERATOR_RECHECK")).isEqualTo("5m");
   }
 
   static JsonNode operatorContainer(JsonNode podSpec) {

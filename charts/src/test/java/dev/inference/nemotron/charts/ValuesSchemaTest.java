@@ -22,7 +22,9 @@ class ValuesSchemaTest {
         "allowedHostPathPrefixes: [relative/path]  | allowedHostPathPrefixes",
         "serviceMonitor: {enabled: yes-please}     | enabled",
         "grafanaDashboard: {enable: true}          | enable",
-        "prometheusOperatorRecheck: soon           | prometheusOperatorRecheck",
+        "runtime: {fetch: {deadline: soon}}        | deadline",
+        // removed: the operator watches the Prometheus Operator's CRD instead of looking again
+        "prometheusOperatorRecheck: 60s            | prometheusOperatorRecheck",
       })
   void rejectsValuesTheSchemaForbids(String values, String offendingKey) {
     assertThatThrownBy(() -> NemotronOperatorChart.render(values + "\n"))

@@ -34,14 +34,6 @@ public interface OperatorSettings {
   Optional<List<String>> scrapeNamespaces();
 
   /**
-   * How long the answer to "does the cluster serve the Prometheus Operator's ServiceMonitor CRD?"
-   * is kept. Fleets are reconciled again after this interval while it is absent, so installing the
-   * Prometheus Operator later gives them their ServiceMonitors.
-   */
-  @WithDefault("60s")
-  Duration prometheusOperatorRecheck();
-
-  /**
    * Node directories {@code file://} model sources may mount read-only (hostPath volumes). Empty by
    * default: file:// sources are refused, since a hostPath exposes the node's files.
    */

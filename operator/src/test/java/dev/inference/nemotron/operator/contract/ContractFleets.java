@@ -78,11 +78,6 @@ final class ContractFleets {
     }
 
     @Override
-    public Duration prometheusOperatorRecheck() {
-      return Duration.ofSeconds(60);
-    }
-
-    @Override
     public Optional<List<String>> allowedHostPathPrefixes() {
       return Optional.of(HOST_PATH_PREFIXES);
     }

@@ -23,11 +23,6 @@ record TestSettings(String image, String namespace, List<String> scrapers)
   }
 
   @Override
-  public Duration prometheusOperatorRecheck() {
-    return Duration.ofSeconds(60);
-  }
-
-  @Override
   public Optional<List<String>> allowedHostPathPrefixes() {
     return Optional.of(List.of("/var/lib/ndd/models"));
   }
