@@ -29,6 +29,19 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
+{{/* gpuPlacement as the operator reads it: CLASS=PLACEMENT entries, a list of labels joined by "|". */}}
+{{- define "nemotron-operator.gpuPlacement" -}}
+{{- $entries := list }}
+{{- range $class, $placement := . }}
+{{- if kindIs "slice" $placement }}
+{{- $entries = append $entries (printf "%s=%s" $class (join "|" $placement)) }}
+{{- else }}
+{{- $entries = append $entries (printf "%s=%s" $class $placement) }}
+{{- end }}
+{{- end }}
+{{- join "," $entries }}
+{{- end }}
+
 {{- define "nemotron-operator.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "nemotron-operator.fullname" .) .Values.serviceAccount.name }}

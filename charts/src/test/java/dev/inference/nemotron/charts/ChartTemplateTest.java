@@ -90,9 +90,13 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_IMAGE_PULL_POLICY")).isEqualTo("IfNotPresent");
     assertThat(value(env, "NEMOTRON_OPERATOR_RUN_AS_USER")).isEqualTo("10001");
     assertThat(env)
-        .as("unset lists stay unset: file:// sources refused, no extra scrapers")
+        .as(
+            "unset lists stay unset: file:// sources refused, no extra scrapers, GPU pods placed"
+                + " by their product label")
         .doesNotContainKeys(
-            "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES", "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES");
+            "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES",
+            "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES",
+            "NEMOTRON_OPERATOR_GPU_PLACEMENT");
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("100m");
     assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("512Mi");
   }
@@ -210,6 +214,7 @@ class ChartTemplateTest {
               runAsUser: 20002
             allowedHostPathPrefixes: [/var/lib/ndd/models, /mnt/models]
             scrapeNamespaces: [monitoring]
+            gpuPlacement: {"*": resource-only, H100: [NVIDIA-H100-80GB-HBM3, MY-H100], L4: product-label}
             replicaCount: 2
             """);
 
@@ -227,6 +232,9 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES"))
         .isEqualTo("/var/lib/ndd/models,/mnt/models");
     assertThat(value(env, "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES")).isEqualTo("monitoring");
+    // the operator's nemotron.operator.gpu-placement format (GpuPlacement): CLASS=PLACEMENT entries
+    assertThat(value(env, "NEMOTRON_OPERATOR_GPU_PLACEMENT"))
+        .isEqualTo("*=resource-only,H100=NVIDIA-H100-80GB-HBM3|MY-H100,L4=product-label");
   }
 
   static JsonNode operatorContainer(JsonNode podSpec) {
