@@ -29,6 +29,19 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
+{{/* gpuPlacement as the operator reads it: CLASS=PLACEMENT entries, a list of labels joined by "|". */}}
+{{- define "nemotron-operator.gpuPlacement" -}}
+{{- $entries := list }}
+{{- range $class, $placement := . }}
+{{- if kindIs "slice" $placement }}
+{{- $entries = append $entries (printf "%s=%s" $class (join "|" $placement)) }}
+{{- else }}
+{{- $entries = append $entries (printf "%s=%s" $class $placement) }}
+{{- end }}
+{{- end }}
+{{- join "," $entries }}
+{{- end }}
+
 {{- define "nemotron-operator.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "nemotron-operator.fullname" .) .Values.serviceAccount.name }}
@@ -89,12 +102,13 @@ operator reads its resource and writes its status (no finalizer), and manages th
   verbs: [get, create, update]
 {{- end }}
 
-{{/* Cluster-scoped: whether the Prometheus Operator's ServiceMonitor CRD exists. */}}
+{{/* Cluster-scoped: a watch of the Prometheus Operator's ServiceMonitor CRD, by name (the
+operator lists and watches it with a metadata.name field selector, which resourceNames allows). */}}
 {{- define "nemotron-operator.rules.cluster" -}}
 - apiGroups: [apiextensions.k8s.io]
   resources: [customresourcedefinitions]
   resourceNames: [servicemonitors.monitoring.coreos.com]
-  verbs: [get]
+  verbs: [list, watch]
 {{- end }}
 
 {{/* In the operator's own namespace: the leader-election Lease. */}}

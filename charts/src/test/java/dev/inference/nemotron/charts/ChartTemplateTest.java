@@ -89,11 +89,14 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_IMAGE")).isEqualTo("nemotron-inference-pod:0.1.0");
     assertThat(value(env, "NEMOTRON_OPERATOR_IMAGE_PULL_POLICY")).isEqualTo("IfNotPresent");
     assertThat(value(env, "NEMOTRON_OPERATOR_RUN_AS_USER")).isEqualTo("10001");
-    assertThat(value(env, "NEMOTRON_OPERATOR_PROMETHEUS_OPERATOR_RECHECK")).isEqualTo("60s");
     assertThat(env)
-        .as("unset lists stay unset: file:// sources refused, no extra scrapers")
+        .as(
+            "unset lists stay unset: file:// sources refused, no extra scrapers, GPU pods placed"
+                + " by their product label")
         .doesNotContainKeys(
-            "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES", "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES");
+            "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES",
+            "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES",
+            "NEMOTRON_OPERATOR_GPU_PLACEMENT");
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("100m");
     assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("512Mi");
   }
@@ -211,7 +214,7 @@ class ChartTemplateTest {
               runAsUser: 20002
             allowedHostPathPrefixes: [/var/lib/ndd/models, /mnt/models]
             scrapeNamespaces: [monitoring]
-            prometheusOperatorRecheck: 5m
+            gpuPlacement: {"*": resource-only, H100: [NVIDIA-H100-80GB-HBM3, MY-H100], L4: product-label}
             replicaCount: 2
             """);
 
@@ -229,7 +232,9 @@ class ChartTemplateTest {
     assertThat(value(env, "NEMOTRON_OPERATOR_ALLOWED_HOST_PATH_PREFIXES"))
         .isEqualTo("/var/lib/ndd/models,/mnt/models");
     assertThat(value(env, "NEMOTRON_OPERATOR_SCRAPE_NAMESPACES")).isEqualTo("monitoring");
-    assertThat(value(env, "NEMOTRON_OPERATOR_PROMETHEUS_OPERATOR_RECHECK")).isEqualTo("5m");
+    // the operator's nemotron.operator.gpu-placement format (GpuPlacement): CLASS=PLACEMENT entries
+    assertThat(value(env, "NEMOTRON_OPERATOR_GPU_PLACEMENT"))
+        .isEqualTo("*=resource-only,H100=NVIDIA-H100-80GB-HBM3|MY-H100,L4=product-label");
   }
 
   static JsonNode operatorContainer(JsonNode podSpec) {

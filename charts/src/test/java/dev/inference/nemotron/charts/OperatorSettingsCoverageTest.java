@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class OperatorSettingsCoverageTest {
 
   private static final Pattern SETTING =
-      Pattern.compile("^\\s+[\\w<>, ]+\\s+(\\w+)\\(\\);", Pattern.MULTILINE);
+      Pattern.compile("^\\s+[\\w<>, @().]+\\s+(\\w+)\\(\\);", Pattern.MULTILINE);
 
   /**
    * Settings the chart does not map to a value, with the reason: the namespace comes from the
@@ -40,6 +40,7 @@ class OperatorSettingsCoverageTest {
                     """
                     allowedHostPathPrefixes: [/var/lib/ndd/models]
                     scrapeNamespaces: [monitoring]
+                    gpuPlacement: {"*": resource-only}
                     """)
                 .one("Deployment")
                 .at("/spec/template/spec"));

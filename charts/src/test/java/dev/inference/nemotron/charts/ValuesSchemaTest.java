@@ -22,7 +22,12 @@ class ValuesSchemaTest {
         "allowedHostPathPrefixes: [relative/path]  | allowedHostPathPrefixes",
         "serviceMonitor: {enabled: yes-please}     | enabled",
         "grafanaDashboard: {enable: true}          | enable",
-        "prometheusOperatorRecheck: soon           | prometheusOperatorRecheck",
+        "runtime: {fetch: {deadline: soon}}        | deadline",
+        "gpuPlacement: {V100: resource-only}       | V100",
+        "gpuPlacement: {H100: resouce-only}        | H100",
+        "gpuPlacement: {H100: [NVIDIA H100]}       | H100",
+        // removed: the operator watches the Prometheus Operator's CRD instead of looking again
+        "prometheusOperatorRecheck: 60s            | prometheusOperatorRecheck",
       })
   void rejectsValuesTheSchemaForbids(String values, String offendingKey) {
     assertThatThrownBy(() -> NemotronOperatorChart.render(values + "\n"))

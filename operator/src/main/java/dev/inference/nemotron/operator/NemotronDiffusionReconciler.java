@@ -45,10 +45,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.List;
@@ -174,19 +176,22 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
     }
     writeStatus(resource, context, observe(fleet, context, Optional.empty()));
     autoscaler.track(resource);
-    FleetServiceMonitor.Outcome monitoring;
     try {
-      monitoring = serviceMonitor.apply(fleet);
+      serviceMonitor.apply(fleet);
     } catch (RuntimeException e) {
       metrics.finish(sample, Outcome.FAILED);
       throw e;
     }
     metrics.finish(sample, Outcome.APPLIED);
-    // no watch tells when the Prometheus Operator gets installed: look again after the interval
-    return monitoring == FleetServiceMonitor.Outcome.API_ABSENT
-        ? UpdateControl.<NemotronDiffusionDeployment>noUpdate()
-            .rescheduleAfter(settings.prometheusOperatorRecheck())
-        : UpdateControl.noUpdate();
+    // without the Prometheus Operator's CRD nothing is rescheduled: its watch reconciles when it
+    // comes
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public List<EventSource<?, NemotronDiffusionDeployment>> prepareEventSources(
+      EventSourceContext<NemotronDiffusionDeployment> context) {
+    return List.of(serviceMonitor.prometheusOperatorCrdWatch(context));
   }
 
   @Override

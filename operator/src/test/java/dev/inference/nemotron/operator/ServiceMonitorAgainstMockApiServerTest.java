@@ -16,13 +16,19 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,14 +38,21 @@ import org.junit.jupiter.api.Test;
  * The ServiceMonitor against the fabric8 Kubernetes mock API server in CRUD mode (no real API
  * server runs here). The mock answers ServiceMonitor requests whether or not the CRD exists, so "no
  * ServiceMonitor without the CRD" is the operator's decision, not the mock's refusal. The
- * Prometheus Operator CRD is installed only inside a test and removed after it; the operator
- * rechecks every second in tests ({@code %test.nemotron.operator.prometheus-operator-recheck}).
+ * Prometheus Operator CRD is installed only inside a test and removed after it; the operator learns
+ * both from its watch of the CRD. The class has a test profile of its own, hence its own operator
+ * and mock API server: no other test's fleets are reconciled while these count reconciles.
  */
 @QuarkusTest
+@TestProfile(ServiceMonitorAgainstMockApiServerTest.OwnOperator.class)
 @WithKubernetesTestServer(crud = true)
 class ServiceMonitorAgainstMockApiServerTest {
 
+  /** No setting changes: only a distinct profile, so Quarkus starts a separate operator. */
+  public static class OwnOperator implements QuarkusTestProfile {}
+
   @Inject KubernetesClient client;
+
+  @Inject MeterRegistry registry;
 
   @Inject ServiceMonitorApi serviceMonitorApi;
 
@@ -57,13 +70,8 @@ class ServiceMonitorAgainstMockApiServerTest {
         .withName(DesiredServiceMonitor.CRD_NAME)
         .delete();
     eventually().until(() -> prometheusOperatorCrd().get() == null);
-    // the operator keeps its answer for the recheck interval; a test must not see the last one's
-    eventually()
-        .until(
-            () -> {
-              serviceMonitorApi.forget();
-              return !serviceMonitorApi.served();
-            });
+    // the watch's cache answers; a test must not see the last one's CRD
+    eventually().until(() -> !serviceMonitorApi.served());
   }
 
   private io.fabric8.kubernetes.client.dsl.Resource<CustomResourceDefinition>
@@ -174,6 +182,54 @@ class ServiceMonitorAgainstMockApiServerTest {
                     .containsExactly("True", "ReplicasReady"));
     assertThat(client.services().inNamespace(ns).withName("chat-8b").get()).isNotNull();
     assertThat(serviceMonitors(ns)).isEmpty();
+  }
+
+  /** Reconciliations of every fleet so far, as the operator counts them. */
+  private double reconciles() {
+    return registry.find("nemotron.operator.reconciles").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  /** Waits until no reconcile has happened for {@code quiet}; the count it settled at. */
+  private double settledReconciles(Duration quiet) {
+    AtomicReference<Double> last = new AtomicReference<>(reconciles());
+    AtomicLong changedAt = new AtomicLong(System.nanoTime());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              double now = reconciles();
+              if (now != last.get()) {
+                last.set(now);
+                changedAt.set(System.nanoTime());
+              }
+              return System.nanoTime() - changedAt.get() >= quiet.toNanos();
+            });
+    return last.get();
+  }
+
+  @Test
+  void withoutThePrometheusOperatorCrdAReadyFleetIsNotReconciledAgainUntilTheCrdAppears() {
+    String ns = "prometheus-quiet";
+    client.resource(SampleFleets.chat8b("chat-8b", ns)).create();
+    markAllReplicasReady(ns, "chat-8b");
+    eventually()
+        .until(() -> ready(ns, "chat-8b").map(c -> "True".equals(c.getStatus())).orElse(false));
+
+    // nothing reschedules the fleet to look for the CRD: the count settles (a periodic look would
+    // keep it moving) and stays while nothing changes
+    double settled = settledReconciles(Duration.ofSeconds(3));
+    assertThat(settled).isPositive();
+    assertThat(serviceMonitors(ns)).isEmpty();
+
+    installPrometheusOperatorCrd();
+
+    // the watch sees the CRD and reconciles the fleet, which gets its ServiceMonitor
+    eventually().until(() -> serviceMonitors(ns).size() == 1);
+    assertThat(reconciles()).isGreaterThan(settled);
+    assertThat(serviceMonitorApi.served()).isTrue();
   }
 
   @Test

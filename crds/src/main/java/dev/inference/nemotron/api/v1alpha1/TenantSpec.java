@@ -30,15 +30,17 @@ public class TenantSpec {
 
   @Min(1)
   @JsonPropertyDescription(
-      "Generated plus prompt tokens per minute the tenant may use. Absent: no limit. Applied to"
-          + " running pods without a restart.")
+      "Generated plus prompt tokens per minute the tenant may use across the whole fleet. Each"
+          + " replica enforces its share (this limit divided by the replicas, rounded up), and"
+          + " the shares follow the replica count as the fleet scales, without restarting pods."
+          + " Absent: no limit. Applied to running pods without a restart.")
   private Long tokensPerMinute;
 
   @Min(1)
   @Max(100000)
   @JsonPropertyDescription(
-      "Requests the tenant may have in flight at once. Absent: no limit. Applied to running pods"
-          + " without a restart.")
+      "Requests the tenant may have in flight at once on each replica (not divided among the"
+          + " replicas). Absent: no limit. Applied to running pods without a restart.")
   private Integer maxConcurrentRequests;
 
   @Default("1")

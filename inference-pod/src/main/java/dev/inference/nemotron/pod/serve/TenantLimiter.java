@@ -7,7 +7,10 @@ import java.util.Map;
  * Per-tenant admission limits enforced in the server: concurrent requests, and tokens per minute as
  * a token bucket (capacity one minute's worth, refilled continuously). A request is admitted while
  * the bucket is not empty and is charged its prompt and completion tokens when it ends, so a tenant
- * may overdraw by one request and then waits the deficit out ({@code Retry-After}).
+ * may overdraw by one request and then waits the deficit out ({@code Retry-After}). The limit is
+ * this server's share of the tenant's fleet-wide limit ({@link
+ * dev.inference.nemotron.pod.serve.config.TenantConfig#tokensPerMinute()}); when a reload changes
+ * it, the bucket keeps its tokens up to the new capacity and refills at the new rate.
  */
 public final class TenantLimiter {
   private final Map<String, State> states = new HashMap<>();
@@ -51,7 +54,7 @@ public final class TenantLimiter {
                 + tenant
                 + "' used its "
                 + tokensPerMinute
-                + " tokens per minute; retry in "
+                + " tokens per minute on this replica (its share of the fleet's limit); retry in "
                 + wait
                 + " s",
             Math.max(1, wait));

@@ -33,4 +33,21 @@ class TenantLimiterTest {
     assertThat(refusal.retryAfterSeconds()).isBetween(55, 61);
     assertThat(limiter.tryAcquire("b", null, 600)).isNull();
   }
+
+  @Test
+  void aReloadedSmallerShareCapsWhatIsLeftAndRefillsAtTheNewRate() {
+    TenantLimiter limiter = new TenantLimiter();
+    assertThat(limiter.tryAcquire("a", null, 1200)).isNull();
+    limiter.release("a", 1200, 100);
+    // the fleet grew from one replica to four: this server's share of 1200 is now 300, and the
+    // 1100 tokens it had left are cut to that
+    assertThat(limiter.tryAcquire("a", null, 300)).isNull();
+    limiter.release("a", 300, 400);
+
+    TenantLimiter.Refusal refusal = limiter.tryAcquire("a", null, 300);
+    assertThat(refusal).isNotNull();
+    assertThat(refusal.message()).contains("300 tokens per minute on this replica");
+    // 100 tokens overdrawn at 300 a minute: about 20 s
+    assertThat(refusal.retryAfterSeconds()).isBetween(19, 21);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.operator.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +35,15 @@ public interface OperatorSettings {
   Optional<List<String>> scrapeNamespaces();
 
   /**
-   * How long the answer to "does the cluster serve the Prometheus Operator's ServiceMonitor CRD?"
-   * is kept. Fleets are reconciled again after this interval while it is absent, so installing the
-   * Prometheus Operator later gives them their ServiceMonitors.
+   * How GPU pods pick their nodes, per {@code spec.gpu.class}: comma-separated {@code
+   * CLASS=PLACEMENT} entries ({@code *} for every class), PLACEMENT being {@code product-label} (a
+   * required affinity on GPU Feature Discovery's {@code nvidia.com/gpu.product} label with the
+   * class's known spellings), {@code resource-only} (the {@code nvidia.com/gpu} request alone, for
+   * clusters without GPU Feature Discovery) or product label values separated by {@code |}. E.g.
+   * {@code *=resource-only} or {@code H100=NVIDIA-H100-80GB-HBM3,L4=resource-only}. Unset (the
+   * default): {@code product-label} for every class. See {@link GpuPlacement}.
    */
-  @WithDefault("60s")
-  Duration prometheusOperatorRecheck();
+  Optional<List<@WithConverter(GpuPlacement.Converter.class) GpuPlacement>> gpuPlacement();
 
   /**
    * Node directories {@code file://} model sources may mount read-only (hostPath volumes). Empty by

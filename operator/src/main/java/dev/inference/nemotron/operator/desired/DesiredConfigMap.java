@@ -24,11 +24,16 @@ import java.util.Objects;
  * weights format, sizing limits, decoding modes and tenants. Tenants' API keys are not in it, only
  * the paths of the files the pod template mounts from their Secrets.
  *
+ * <p>A tenant's {@code tokensPerMinute} is the limit of the whole fleet: the file also says how
+ * many replicas the fleet has ({@code fleet.replicas}), and each runtime enforces its share, the
+ * limit divided by the replicas, rounded up. A scale therefore rewrites the ConfigMap, never the
+ * pods.
+ *
  * <p>Two kinds of settings share the file. The live ones ({@code modes}, each tenant's limits and
- * weight) reach running pods without a restart: the ConfigMap is mounted as a directory, which the
- * kubelet updates in place (within about a minute), and the runtime polls the file (every 5 s) and
- * applies them. Everything else is read at start, and {@link #configHash} puts it on the pod
- * template, so that its change rolls the pods.
+ * weight, {@code fleet.replicas}) reach running pods without a restart: the ConfigMap is mounted as
+ * a directory, which the kubelet updates in place (within about a minute), and the runtime polls
+ * the file (every 5 s) and applies them. Everything else is read at start, and {@link #configHash}
+ * puts it on the pod template, so that its change rolls the pods.
  */
 public final class DesiredConfigMap {
 
@@ -55,9 +60,10 @@ public final class DesiredConfigMap {
   /**
    * A hash of the settings the runtime reads only at start, put on the pod template so that their
    * change rolls the pods: the document without its live settings ({@code modes}, each tenant's
-   * {@code tokensPerMinute}, {@code maxConcurrentRequests} and {@code weight}). Tenants' names and
-   * key files stay in; adding, removing or renaming a tenant changes the pod's projected Secret
-   * volume, which a running pod cannot take, so those roll the pods anyway.
+   * {@code tokensPerMinute}, {@code maxConcurrentRequests} and {@code weight}; {@code
+   * fleet.replicas}, so scaling never rolls the pods). Tenants' names and key files stay in;
+   * adding, removing or renaming a tenant changes the pod's projected Secret volume, which a
+   * running pod cannot take, so those roll the pods anyway.
    */
   public static String configHash(Fleet fleet) {
     return RuntimeLayout.hash(yaml(settings(fleet, Part.READ_AT_START))).substring(0, 16);
@@ -94,8 +100,21 @@ public final class DesiredConfigMap {
       root.put("modes", modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new)));
     }
     root.put("tenants", tenants(fleet.tenants(), part));
+    if (part == Part.ALL) {
+      root.put("fleet", ordered("replicas", fleetReplicas(fleet)));
+    }
     root.put("server", ordered("port", Fleet.HTTP_PORT));
     return root;
+  }
+
+  /**
+   * The replicas that share each tenant's {@code tokensPerMinute}: the count the Deployment gets in
+   * this reconcile, i.e. what the operator observed on it (under the builtin autoscaler, whoever
+   * scaled it) or {@code spec.replicas} (external actuator, written through {@code /scale}); at
+   * least 1, since a fleet scaled to zero has no server to divide among.
+   */
+  static int fleetReplicas(Fleet fleet) {
+    return Math.max(1, fleet.replicas());
   }
 
   private static String yaml(Map<String, Object> settings) {

@@ -99,7 +99,9 @@ public final class InferencePodTemplate {
         .withVolumes(volumes(fleet))
         .withNodeSelector(overrides.getNodeSelector())
         .withTolerations(tolerations(fleet, overrides))
-        .withAffinity(NodePlacement.affinity(fleet.gpuClass()))
+        .withAffinity(
+            NodePlacement.affinity(
+                fleet.gpuClass(), fleet.settings().gpuPlacement().orElse(List.of())))
         .withPriorityClassName(overrides.getPriorityClassName())
         // time to finish in-flight requests after SIGTERM (the runtime drains gracefully)
         .withTerminationGracePeriodSeconds(60L)

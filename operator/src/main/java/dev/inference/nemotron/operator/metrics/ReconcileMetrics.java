@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * nemotron_operator_reconciles_total{outcome}} (applied, rejected, failed), {@code
  * nemotron_operator_reconcile_seconds}, {@code nemotron_operator_spec_rejections_total{reason}} and
  * {@code nemotron_operator_status_conflicts_total} (status writes that met a newer version).
- * JOSDK's own controller metrics come alongside through the extension's Micrometer support.
+ * JOSDK's own controller metrics come alongside ({@link JosdkMetrics}).
  */
 @ApplicationScoped
 public class ReconcileMetrics {

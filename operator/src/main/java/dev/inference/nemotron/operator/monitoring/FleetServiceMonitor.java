@@ -2,11 +2,15 @@ package dev.inference.nemotron.operator.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.operator.desired.DesiredServiceMonitor;
 import dev.inference.nemotron.operator.desired.Fleet;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
 import java.util.Map;
@@ -42,6 +46,15 @@ public class FleetServiceMonitor {
     this.api = api;
   }
 
+  /**
+   * The watch of the Prometheus Operator's CRD that tells {@link #apply} whether to write, and
+   * reconciles every fleet when the CRD appears (see {@link ServiceMonitorApi#watch}).
+   */
+  public EventSource<CustomResourceDefinition, NemotronDiffusionDeployment>
+      prometheusOperatorCrdWatch(EventSourceContext<NemotronDiffusionDeployment> context) {
+    return api.watch(context);
+  }
+
   /** Creates or updates the fleet's ServiceMonitor; writes only when it differs. */
   public Outcome apply(Fleet fleet) {
     if (!api.served()) {
@@ -67,8 +80,7 @@ public class FleetServiceMonitor {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e;
       }
-      // the CRD was removed since it was asked for
-      api.forget();
+      // the CRD was removed and the watch has not seen it yet
       return Outcome.API_ABSENT;
     }
   }

@@ -22,6 +22,7 @@ import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
 import dev.inference.nemotron.api.v1alpha1.SelfSpeculationVariant;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import dev.inference.nemotron.operator.SampleFleets;
+import dev.inference.nemotron.operator.config.GpuPlacement;
 import dev.inference.nemotron.operator.config.OperatorSettings;
 import dev.inference.nemotron.operator.desired.Fleet;
 import dev.inference.nemotron.operator.sizing.MemoryEstimate;
@@ -78,8 +79,8 @@ final class ContractFleets {
     }
 
     @Override
-    public Duration prometheusOperatorRecheck() {
-      return Duration.ofSeconds(60);
+    public Optional<List<GpuPlacement>> gpuPlacement() {
+      return Optional.empty();
     }
 
     @Override

@@ -132,7 +132,13 @@ class RuntimeContractTest {
     for (TenantConfig read : config.tenants()) {
       TenantSpec asked = tenant(rendered.fleet(), read.name());
       assertThat(read.apiKeyFile()).isAbsolute();
-      assertThat(boxed(read.tokensPerMinute())).isEqualTo(asked.getTokensPerMinute());
+      // the spec's limit is the fleet's; each runtime enforces its share of the replicas
+      assertThat(boxed(read.tokensPerMinute()))
+          .isEqualTo(
+              asked.getTokensPerMinute() == null
+                  ? null
+                  : Math.ceilDiv(
+                      asked.getTokensPerMinute(), Math.max(1, rendered.fleet().replicas())));
       assertThat(
               read.maxConcurrentRequests().isPresent()
                   ? read.maxConcurrentRequests().getAsInt()

@@ -12,6 +12,9 @@ import dev.inference.nemotron.api.v1alpha1.SelfSpeculationSpec;
 import dev.inference.nemotron.api.v1alpha1.SelfSpeculationVariant;
 import dev.inference.nemotron.api.v1alpha1.TenantSpec;
 import dev.inference.nemotron.operator.SampleFleets;
+import dev.inference.nemotron.pod.serve.config.RuntimeConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -59,6 +62,38 @@ class DesiredConfigMapTest {
 
     assertThat(lines.getFirst()).isEqualTo("model:");
     assertThat(lines.get(path + 1)).isEqualTo("  servedName: chat-8b");
+  }
+
+  /** The sample fleet as the operator sees it with {@code replicas}. */
+  private static Fleet withReplicas(int replicas) {
+    Fleet one = DesiredObjectsTest.fleet(sample());
+    return new Fleet(
+        one.resource(), one.source(), one.gpuClass(), one.sizing(), replicas, one.settings());
+  }
+
+  @Test
+  void theFleetsReplicaCountIsWrittenLiveSoScalingRewritesTheDocumentButKeepsTheHash() {
+    Fleet one = withReplicas(1);
+    Fleet three = withReplicas(3);
+
+    assertThat(DesiredConfigMap.document(three)).contains("fleet:\n  replicas: 3\n");
+    assertThat(DesiredConfigMap.document(three)).isNotEqualTo(DesiredConfigMap.document(one));
+    assertThat(DesiredConfigMap.configHash(three)).isEqualTo(DesiredConfigMap.configHash(one));
+    // scaled to zero by an external actuator: nothing to divide among, the file says 1
+    assertThat(DesiredConfigMap.document(withReplicas(0))).contains("fleet:\n  replicas: 1\n");
+  }
+
+  @Test
+  void theRuntimeEnforcesTheFleetsTokenLimitDividedAmongTheReplicas() {
+    long limit = search(sample()).getTokensPerMinute();
+    Fleet three = withReplicas(3);
+
+    RuntimeConfig read =
+        RuntimeConfig.parse(
+            DesiredConfigMap.document(three).getBytes(StandardCharsets.UTF_8),
+            Path.of("/etc/nemotron/runtime.yaml"));
+
+    assertThat(read.tenants().getFirst().tokensPerMinute()).hasValue(Math.ceilDiv(limit, 3));
   }
 
   @Test

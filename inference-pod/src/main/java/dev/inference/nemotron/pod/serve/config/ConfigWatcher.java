@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  * file and the key files it names; when the hash changes it re-reads them and:
  *
  * <ul>
- *   <li>applies the live settings ({@code modes}, {@code tenants} and their keys) by calling {@link
+ *   <li>applies the live settings ({@code modes}, {@code tenants} and their keys, and {@code
+ *       fleet.replicas}, which divides the tenants' token limits) by calling {@link
  *       Listener#configChanged};
  *   <li>reports changes of settings fixed at start (model, quantization, device, context,
  *       sequences, server: {@link RuntimeConfig#restartKeys}) through {@link

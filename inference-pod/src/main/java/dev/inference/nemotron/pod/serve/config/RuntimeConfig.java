@@ -20,6 +20,10 @@ import java.util.Set;
  * a resource that leaves it out (context 8192, 8 sequences, every request self-speculating, blocks
  * of 32, no tenants, port 8080), so a hand-written file for a local run can be short.
  *
+ * <p>{@code fleet.replicas} (default 1) is the number of replicas of the fleet this server is one
+ * of; it is not kept as such: each tenant's {@code tokensPerMinute} in the file is the fleet's
+ * limit, and {@link #tenants()} hold this server's share of it ({@link TenantConfig}).
+ *
  * <p>Live and restart settings: {@link #modes()} and {@link #tenants()} apply to a running server
  * when the file changes ({@link ConfigWatcher}); the rest sizes memory, threads and sockets at
  * start and needs a restart ({@link #restartKeys(RuntimeConfig)}).

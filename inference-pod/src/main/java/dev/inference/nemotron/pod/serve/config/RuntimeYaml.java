@@ -32,8 +32,9 @@ final class RuntimeYaml {
         root.integer("maxConcurrentSequences", RuntimeConfig.DEFAULT_MAX_CONCURRENT_SEQUENCES);
     ModesSettings modes =
         root.optionalSection("modes").map(RuntimeYaml::modes).orElse(ModesSettings.DEFAULTS);
+    int fleetReplicas = root.optionalSection("fleet").map(RuntimeYaml::fleetReplicas).orElse(1);
     List<TenantConfig> tenants =
-        root.sections("tenants").stream().map(RuntimeYaml::tenant).toList();
+        root.sections("tenants").stream().map(t -> tenant(t, fleetReplicas)).toList();
     ServerSettings server =
         root.optionalSection("server").map(RuntimeYaml::server).orElse(ServerSettings.DEFAULTS);
     return root.build(
@@ -110,10 +111,30 @@ final class RuntimeYaml {
     return node.build(() -> new SpeculationSettings(blockSize, variant));
   }
 
-  private static TenantConfig tenant(ConfigNode node) {
+  /**
+   * {@code fleet.replicas}: the replicas of the fleet this server is one of, as the operator last
+   * saw them; 1 when the file has no {@code fleet} (a server on its own).
+   */
+  private static int fleetReplicas(ConfigNode node) {
+    int replicas = node.integer("replicas", 1);
+    if (replicas < 1) {
+      throw node.fail("replicas", "must be at least 1, got " + replicas);
+    }
+    return node.build(() -> replicas);
+  }
+
+  /**
+   * A tenant; its {@code tokensPerMinute} in the file is the limit of the whole fleet, of which
+   * this server enforces its share: the limit divided by {@code fleetReplicas}, rounded up.
+   */
+  private static TenantConfig tenant(ConfigNode node, int fleetReplicas) {
     String name = node.string("name");
     String apiKeyFile = node.string("apiKeyFile");
-    OptionalLong tokensPerMinute = node.optionalLong("tokensPerMinute");
+    OptionalLong fleetTokensPerMinute = node.optionalLong("tokensPerMinute");
+    OptionalLong tokensPerMinute =
+        fleetTokensPerMinute.isPresent() && fleetTokensPerMinute.getAsLong() > 0
+            ? OptionalLong.of(Math.ceilDiv(fleetTokensPerMinute.getAsLong(), fleetReplicas))
+            : fleetTokensPerMinute;
     OptionalInt maxConcurrentRequests = node.optionalInt("maxConcurrentRequests");
     int weight = node.integer("weight", 1);
     return node.build(

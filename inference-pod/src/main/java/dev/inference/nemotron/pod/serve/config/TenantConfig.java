@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  *
  * @param name a DNS label, unique in the file; it labels the per-tenant metrics
  * @param apiKeyFile the file holding the tenant's API key (from its Secret)
- * @param tokensPerMinute prompt plus generated tokens the tenant may use per minute; empty: no
- *     limit
+ * @param tokensPerMinute prompt plus generated tokens the tenant may use per minute on this server;
+ *     empty: no limit. runtime.yaml gives the limit of the whole fleet and the fleet's replicas
+ *     ({@code fleet.replicas}); this is the server's share, the limit divided by the replicas and
+ *     rounded up, so the fleet together allows the limit (a little more when it does not divide)
  * @param maxConcurrentRequests requests the tenant may have in flight; empty: no limit
  * @param weight the tenant's share in weighted fair queueing, 1 to 1000
  */

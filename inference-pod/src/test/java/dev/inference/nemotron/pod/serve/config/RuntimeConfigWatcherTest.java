@@ -76,6 +76,32 @@ class RuntimeConfigWatcherTest {
   }
 
   @Test
+  void aNewFleetReplicaCountChangesTheTenantsShareLive() throws IOException {
+    configVolume.update(Map.of("runtime.yaml", yaml("/models/a", 20) + limited(1)));
+    ConfigWatcher watcher = watcher();
+
+    configVolume.update(Map.of("runtime.yaml", yaml("/models/a", 20) + limited(3)));
+    watcher.poll();
+
+    assertThat(recorder.events).containsExactly("changed mix=20");
+    assertThat(recorder.lastTenants.configs())
+        .filteredOn(t -> t.name().equals("batch"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.tokensPerMinute()).hasValue(300));
+    assertThat(watcher.current().tenants().getLast().tokensPerMinute()).hasValue(300);
+  }
+
+  /** A second tenant limited to 900 tokens a minute across a fleet of {@code replicas}. */
+  private String limited(int replicas) throws IOException {
+    Files.writeString(dir.resolve("keys/batch-key"), "sk-batch\n");
+    return """
+        - {name: batch, apiKeyFile: %s, tokensPerMinute: 900}
+        fleet: {replicas: %d}
+        """
+        .formatted(dir.resolve("keys/batch-key"), replicas);
+  }
+
+  @Test
   void aNewModelIsReportedAsNeedingARestartAndIgnored() throws IOException {
     ConfigWatcher watcher = watcher();
 
