@@ -14,6 +14,7 @@ import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
+import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -54,7 +55,9 @@ public final class BenchCommand implements Command {
         "  --context C          positions in the cache before each forward (default 64)",
         "  --draft              also time B-row draft forwards (BIDIRECTIONAL, draft LoRA on)",
         "  --bandwidth-mb M     size of the memory-bandwidth probe (default 1024)",
-        "  --json               print one JSON document");
+        "  --json               print one JSON document",
+        "  --quantization Q     bf16 (as stored, default), int8, int4, fp8 (+head): quantize"
+            + " at load");
   }
 
   /** Timings of one chunk size, in milliseconds. */
@@ -78,6 +81,7 @@ public final class BenchCommand implements Command {
     boolean draft = args.flag("draft");
     int bandwidthMb = args.integer("bandwidth-mb", 1024);
     boolean json = args.flag("json");
+    QuantizationPlan quantization = GenerateCommand.quantization(args);
     args.requireAllUsed();
     if (iterations < 1 || context < 0 || bandwidthMb < 1) {
       throw new UsageException("--iterations and --bandwidth-mb must be >= 1, --context >= 0");
@@ -88,7 +92,7 @@ public final class BenchCommand implements Command {
     }
     checkBandwidthProbe(bandwidthMb, physicalMemoryBytes());
 
-    try (Checkpoint checkpoint = Checkpoint.open(model, draft)) {
+    try (Checkpoint checkpoint = Checkpoint.open(model, draft, quantization)) {
       int largest = sizes[sizes.length - 1];
       checkContext(context, largest, checkpoint.config());
       LogitsCommand.checkMemory(
@@ -236,7 +240,7 @@ public final class BenchCommand implements Command {
   }
 
   private static long bytes(Tensor t) {
-    return t.data().byteSize();
+    return t.storedBytes(); // a quantized tensor's scales are read too
   }
 
   /** The figures of one benchmark run. */

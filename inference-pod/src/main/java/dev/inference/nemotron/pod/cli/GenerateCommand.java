@@ -9,6 +9,7 @@ import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.serve.ModelRuntime;
 import dev.inference.nemotron.pod.serve.RequestException;
 import dev.inference.nemotron.pod.tokenizer.ChatMessage;
@@ -60,7 +61,18 @@ public final class GenerateCommand implements Command {
         "  --lora DIR|none         draft adapter (default: MODEL/linear_spec_lora when present)",
         "  --stop STR              stop once the text contains STR (repeatable)",
         "  --ignore-eos            do not stop at EOS (fixed-length runs for measurements)",
-        "  --json                  print one JSON object with ids, text and figures");
+        "  --json                  print one JSON object with ids, text and figures",
+        "  --quantization Q        bf16 (as stored, default), int8, int4 or fp8 (+head to"
+            + " quantize the LM head too): a BF16 checkpoint is quantized at load");
+  }
+
+  /** The {@code --quantization} option (shared with bench): null for the weights as stored. */
+  static QuantizationPlan quantization(CommandArgs args) {
+    try {
+      return QuantizationPlan.parse(args.string("quantization", "bf16"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
   }
 
   @Override
@@ -98,10 +110,12 @@ public final class GenerateCommand implements Command {
     List<String> stops = args.strings("stop");
     boolean ignoreEos = args.flag("ignore-eos");
     boolean json = args.flag("json");
+    QuantizationPlan quantization = quantization(args);
     args.requireAllUsed();
 
     long loadStart = System.nanoTime();
-    try (ModelRuntime runtime = ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0)) {
+    try (ModelRuntime runtime =
+        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, quantization)) {
       Tokenizer tokenizer = runtime.tokenizer();
       int[] promptIds =
           hasPrompt

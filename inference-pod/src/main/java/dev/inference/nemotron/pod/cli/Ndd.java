@@ -24,7 +24,8 @@ public final class Ndd {
         new GenerateCommand(),
         new FetchCommand(),
         new ServeCommand(),
-        new LoadCommand());
+        new LoadCommand(),
+        new QuantizeCommand());
   }
 
   private Ndd() {}

@@ -105,10 +105,10 @@ public final class ServeCommand implements Command {
   private static void warnAboutSettingsNotServed(RuntimeConfig c) {
     if (c.quantization() != Quantization.BF16) {
       System.err.println(
-          "ndd serve: warning: quantization "
+          "ndd serve: quantization "
               + c.quantization().yamlName()
-              + " is requested, but this runtime serves the weights as stored in the checkpoint"
-              + " (quantized formats are not implemented yet)");
+              + ": a BF16 checkpoint's projections are quantized at load; a pre-quantized one"
+              + " loads as stored (WEIGHT-FORMATS.md)");
     }
     if (!c.device().isCpu()) {
       System.err.println(

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +59,16 @@ public final class Checkpoint implements AutoCloseable {
    * read (the CLI's {@code --lora none}).
    */
   public static Checkpoint open(Path dir, boolean loadDraftAdapter) throws IOException {
+    return open(dir, loadDraftAdapter, null);
+  }
+
+  /**
+   * Opens {@code dir}; with a {@code plan}, a float checkpoint's projections are quantized at load
+   * (a checkpoint pre-quantized in the plan's format loads as stored; in another format it is an
+   * error). Null {@code plan}: the weights as stored.
+   */
+  public static Checkpoint open(Path dir, boolean loadDraftAdapter, QuantizationPlan plan)
+      throws IOException {
     FileAccess.Kind kind = FileAccess.kind(dir);
     if (kind != FileAccess.Kind.DIRECTORY) {
       throw new CheckpointFormatException(
@@ -74,11 +83,15 @@ public final class Checkpoint implements AutoCloseable {
         fromConfigJson.withMoreEosTokenIds(
             GenerationConfigJson.eosTokenIds(
                 dir.resolve(GenerationConfigJson.FILE_NAME), fromConfigJson.vocabSize()));
+    Optional<QuantizationConfig> quantization = QuantizationConfig.read(configFile);
     Arena arena = Arena.ofShared();
     try {
       TensorStore store = TensorStore.open(dir, arena);
       ConfigAgreement.check(configFile, store, config);
-      ModelWeights weights = weights(store, config);
+      ModelWeights weights = weights(store, config, quantization);
+      if (plan != null) {
+        weights = QuantizedTensors.apply(weights, plan, quantization, configFile, arena);
+      }
       Path loraDir = dir.resolve(DRAFT_ADAPTER_DIR);
       DraftAdapter adapter =
           loadDraftAdapter && FileAccess.kind(loraDir) == FileAccess.Kind.DIRECTORY
@@ -96,11 +109,25 @@ public final class Checkpoint implements AutoCloseable {
    */
   static ModelWeights weights(TensorStore store, ModelConfig config)
       throws CheckpointFormatException {
+    return weights(store, config, Optional.empty());
+  }
+
+  /**
+   * {@link #weights(TensorStore, ModelConfig)} for a checkpoint that may be pre-quantized as {@code
+   * quantization} says (each quantized projection with its scale tensor).
+   */
+  static ModelWeights weights(
+      TensorStore store, ModelConfig config, Optional<QuantizationConfig> quantization)
+      throws CheckpointFormatException {
     List<WeightLayout.Slot> slots = WeightLayout.slots(config);
     Set<String> expected = new HashSet<>();
     List<String> missing = new ArrayList<>();
     for (WeightLayout.Slot slot : slots) {
       expected.add(slot.name());
+      expected.add(WeightQuantizer.scaleName(slot.name()));
+      if (quantization.isPresent() && quantization.get().format() == QuantFormat.FP8) {
+        expected.add(QuantizedTensors.inputScaleName(slot.name()));
+      }
       if (!store.contains(slot.name())) {
         missing.add(slot.name());
       }
@@ -135,19 +162,7 @@ public final class Checkpoint implements AutoCloseable {
     }
     Map<String, Tensor> tensors = new HashMap<>();
     for (WeightLayout.Slot slot : slots) {
-      long[] shape = store.shape(slot.name());
-      if (!Arrays.equals(shape, slot.shape())) {
-        throw new CheckpointFormatException(
-            store.fileOf(slot.name())
-                + ": tensor "
-                + slot.name()
-                + " has shape "
-                + Arrays.toString(shape)
-                + ", expected "
-                + slot.dims()
-                + " from config.json");
-      }
-      tensors.put(slot.name(), store.tensor(slot.name()));
+      tensors.put(slot.name(), QuantizedTensors.load(store, slot, quantization));
     }
     List<LayerWeights> layers = new ArrayList<>();
     for (int l = 0; l < config.numHiddenLayers(); l++) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Writes a {@code .safetensors} file in the layout the reference implementation produces and
@@ -34,7 +35,16 @@ public final class SafetensorsWriter {
     void fill(long first, float[] block, int count);
   }
 
-  private record Pending(DType dtype, long[] shape, Elements elements, MemorySegment raw) {
+  private record Pending(
+      DType dtype,
+      long[] shape,
+      Elements elements,
+      MemorySegment raw,
+      Supplier<MemorySegment> lazy) {
+    Pending(DType dtype, long[] shape, Elements elements, MemorySegment raw) {
+      this(dtype, shape, elements, raw, null);
+    }
+
     long bytes() {
       return Arrays.stream(shape).reduce(1, Math::multiplyExact) * dtype.bytes();
     }
@@ -75,6 +85,17 @@ public final class SafetensorsWriter {
     return this;
   }
 
+  /**
+   * Adds a tensor whose bytes {@code raw} produces when the writer reaches it (tensors are written
+   * in name order), so that a converted checkpoint never holds more than a tensor or two in memory.
+   * The segment must be {@code shape}'s element count times {@code dtype}'s size long.
+   */
+  public SafetensorsWriter addRaw(
+      String name, DType dtype, long[] shape, Supplier<MemorySegment> raw) {
+    put(name, new Pending(dtype, shape.clone(), null, null, raw));
+    return this;
+  }
+
   /** Adds a {@code __metadata__} entry. */
   public SafetensorsWriter metadata(String key, String value) {
     metadata.put(key, value);
@@ -101,9 +122,17 @@ public final class SafetensorsWriter {
       buffer.putLong(header.length).put(header);
       float[] block = new float[BLOCK_ELEMENTS];
       for (Pending t : tensors.values()) {
-        if (t.raw() != null) {
+        if (t.raw() != null || t.lazy() != null) {
           buffer = drain(channel, buffer);
-          channel.write(t.raw().asByteBuffer());
+          MemorySegment raw = t.raw() != null ? t.raw() : t.lazy().get();
+          if (raw.byteSize() != t.bytes()) {
+            throw new IllegalStateException(
+                "tensor bytes: produced " + raw.byteSize() + ", the header says " + t.bytes());
+          }
+          ByteBuffer bytes = raw.asByteBuffer();
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
         } else {
           buffer = stream(channel, buffer, bufferMemory, t, block);
         }

@@ -53,6 +53,9 @@ public final class WeightScan {
 
   /** The first non-finite element of {@code tensor}, or empty when every element is finite. */
   public static Optional<NonFinite> firstNonFinite(Tensor tensor) {
+    if (tensor.isQuantized()) {
+      return firstNonFiniteQuantized(tensor);
+    }
     MemorySegment data = tensor.data();
     long count = tensor.elementCount();
     int bytes = tensor.dtype().bytes();
@@ -95,7 +98,26 @@ public final class WeightScan {
       case BF16 -> 0x7f80L;
       case F16 -> 0x7c00L;
       case F32 -> 0x7f80_0000L;
+      case I8, U8, F8_E4M3 -> throw new IllegalArgumentException("not a float tensor: " + dtype);
     };
+  }
+
+  /** A quantized tensor is non-finite where a scale is, or where an fp8 code is NaN. */
+  private static Optional<NonFinite> firstNonFiniteQuantized(Tensor tensor) {
+    Tensor scales = tensor.quantization().scales();
+    Optional<NonFinite> scale = firstNonFinite(scales);
+    if (scale.isPresent()) {
+      return scale;
+    }
+    if (tensor.quantization().format() == QuantFormat.FP8) {
+      MemorySegment data = tensor.data();
+      for (long i = 0; i < data.byteSize(); i++) {
+        if ((data.get(ValueLayout.JAVA_BYTE, i) & 0x7F) == 0x7F) {
+          return Optional.of(new NonFinite(tensor.name(), i, Float.NaN));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code lane} repeated in every {@code bytes}-wide lane of a long. */

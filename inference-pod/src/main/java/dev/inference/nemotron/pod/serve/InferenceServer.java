@@ -9,6 +9,7 @@ import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.fetch.CompletionMarker;
+import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.serve.api.OpenAiRequests;
 import dev.inference.nemotron.pod.serve.config.ConfigWatcher;
 import dev.inference.nemotron.pod.serve.config.InvalidConfigException;
@@ -81,7 +82,8 @@ public final class InferenceServer implements AutoCloseable {
         ModelRuntime.load(
             modelDir,
             config.model().draftAdapterDir().map(Path::toString),
-            config.maxContextLength());
+            config.maxContextLength(),
+            QuantizationPlan.parse(config.quantization().yamlName()));
     KvDtype kvDtype = KvDtype.fromSystemProperties();
     KvPool pool = new KvPool(poolPositions(kvDtype), kvDtype);
     scheduler =

@@ -9,6 +9,7 @@ import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
 import dev.inference.nemotron.pod.model.ModelConfig;
+import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.tokenizer.ChatMessage;
 import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -60,8 +61,19 @@ public final class ModelRuntime implements AutoCloseable {
    */
   public static ModelRuntime load(Path modelDir, Optional<String> lora, int maxContextLength)
       throws IOException {
+    return load(modelDir, lora, maxContextLength, null);
+  }
+
+  /**
+   * {@link #load(Path, Optional, int)} with the projections quantized at load as {@code
+   * quantization} asks (null: as stored; see {@link Checkpoint#open(Path, boolean,
+   * QuantizationPlan)}).
+   */
+  public static ModelRuntime load(
+      Path modelDir, Optional<String> lora, int maxContextLength, QuantizationPlan quantization)
+      throws IOException {
     boolean own = lora.isEmpty();
-    Checkpoint checkpoint = Checkpoint.open(modelDir, own);
+    Checkpoint checkpoint = Checkpoint.open(modelDir, own, quantization);
     Arena arena = Arena.ofShared();
     try {
       ModelConfig config = checkpoint.config();

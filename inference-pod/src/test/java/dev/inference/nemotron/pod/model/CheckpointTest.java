@@ -327,7 +327,10 @@ class CheckpointTest {
     replaceTensor(file, norm, "I32");
     assertThatThrownBy(() -> Checkpoint.open(dir))
         .hasMessage(
-            file + ": tensor " + norm + ": unsupported dtype I32 (supported: BF16, F16, F32)");
+            file
+                + ": tensor "
+                + norm
+                + ": unsupported dtype I32 (supported: BF16, F16, F32, I8, U8, F8_E4M3)");
   }
 
   @Test

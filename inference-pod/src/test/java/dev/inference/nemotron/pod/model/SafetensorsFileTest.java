@@ -157,14 +157,16 @@ class SafetensorsFileTest {
   void rejectsAnUnsupportedDtypeNamingTheTensorWhenItIsRead() throws Exception {
     Path file =
         raw(
-            "i8.safetensors",
-            "{\"q\":{\"dtype\":\"I8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+            "i16.safetensors",
+            "{\"q\":{\"dtype\":\"I16\",\"shape\":[2],\"data_offsets\":[0,4]},"
                 + "\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[4,8]}}",
             8);
     SafetensorsFile f = map(file);
     assertThat(f.tensor("w").shape()).containsExactly(2);
     assertThatThrownBy(() -> f.tensor("q"))
-        .hasMessage(file + ": tensor q: unsupported dtype I8 (supported: BF16, F16, F32)");
+        .hasMessage(
+            file
+                + ": tensor q: unsupported dtype I16 (supported: BF16, F16, F32, I8, U8, F8_E4M3)");
     Path unknown =
         raw("q4.safetensors", "{\"q\":{\"dtype\":\"Q4\",\"shape\":[4],\"data_offsets\":[0,2]}}", 2);
     assertThatThrownBy(() -> map(unknown))

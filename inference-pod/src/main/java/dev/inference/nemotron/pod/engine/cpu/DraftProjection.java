@@ -142,7 +142,11 @@ final class DraftProjection {
     matmul.apply(Tensor.ofFloats("A^T", aTransposed, queryWidth, rank), bRows, hidden, product);
     float[] row = new float[queryWidth];
     for (int j = 0; j < hidden; j++) {
-      kernels.decode(oProj.dtype(), oProj.data(), (long) j * queryWidth, row, 0, queryWidth);
+      if (oProj.isQuantized()) {
+        oProj.decode((long) j * queryWidth, row, 0, queryWidth); // dequantized, merged as F32
+      } else {
+        kernels.decode(oProj.dtype(), oProj.data(), (long) j * queryWidth, row, 0, queryWidth);
+      }
       kernels.axpy(scale, product, j * queryWidth, row, 0, queryWidth);
       System.arraycopy(row, 0, product, j * queryWidth, queryWidth);
     }

@@ -19,10 +19,12 @@ final class Matmul {
       ThreadLocal.withInitial(() -> new float[1][0]);
 
   private final Kernels kernels;
+  private final QuantizedKernels quantized;
   private final WorkerPool pool;
 
   Matmul(Kernels kernels, WorkerPool pool) {
     this.kernels = kernels;
+    this.quantized = QuantizedKernels.matching(kernels);
     this.pool = pool;
   }
 
@@ -51,7 +53,9 @@ final class Matmul {
             Tensor w = weights[t];
             int lo = Math.max(from, base);
             int hi = Math.min(to, base + w.rows());
-            if (lo < hi) {
+            if (lo < hi && w.isQuantized()) {
+              quantized.matmulBlock(w, lo - base, hi - base, x, rows, outs[t], w.rows(), scratch);
+            } else if (lo < hi) {
               kernels.matmulBlock(
                   w.dtype(), w.data(), inDim, lo - base, hi - base, x, rows, outs[t], w.rows(),
                   scratch);

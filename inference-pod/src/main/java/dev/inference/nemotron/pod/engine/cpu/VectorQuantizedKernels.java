@@ -1,0 +1,327 @@
+package dev.inference.nemotron.pod.engine.cpu;
+
+import dev.inference.nemotron.pod.model.Quantization;
+import dev.inference.nemotron.pod.model.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link QuantizedKernels} on the JDK Vector API. One input row (decoding, bandwidth-bound): a
+ * vector of codes is widened to floats in registers, multiplied by its block's scale and fused into
+ * the accumulator, so only the stored bytes cross the memory bus. Several input rows
+ * (compute-bound): a few weight rows are dequantized into a scratch buffer once, then streamed
+ * against four input rows at a time.
+ *
+ * <p>Both paths sum an output element in the same order (one vector accumulator over consecutive
+ * lanes-wide steps, a fixed butterfly over the lanes, then the scalar tail), so a row's result does
+ * not depend on how many rows share the matmul.
+ */
+final class VectorQuantizedKernels implements QuantizedKernels {
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = FLOATS.length();
+  // One byte per float lane; the narrowest byte vector is 64 bits, so 4-lane (128-bit) machines
+  // decode through the scalar code path into the scratch rows instead.
+  private static final boolean WIDE = LANES >= 8;
+  private static final VectorSpecies<Byte> BYTES =
+      WIDE ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
+  private static final VectorSpecies<Integer> INTS =
+      VectorSpecies.of(int.class, FLOATS.vectorShape());
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  // E4M3 magnitude bits placed at the top of an fp32 mantissa read as 2^-120 of the value.
+  private static final float E4M3_UNBIAS = 0x1p120f;
+  private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
+
+  private static List<VectorShuffle<Float>> butterfly() {
+    List<VectorShuffle<Float>> out = new ArrayList<>();
+    for (int step = LANES / 2; step >= 1; step /= 2) {
+      int s = step;
+      out.add(VectorShuffle.fromOp(FLOATS, i -> i ^ s));
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void matmulBlock(
+      Tensor w, int from, int to, float[] x, int rows, float[] out, int outDim, float[] scratch) {
+    int n = w.columns();
+    if (rows == 1 && WIDE) {
+      for (int j = from; j < to; j++) {
+        out[j] = fusedDot(w, j, x);
+      }
+      return;
+    }
+    for (int j0 = from; j0 < to; j0 += Kernels.SCRATCH_ROWS) {
+      int count = Math.min(Kernels.SCRATCH_ROWS, to - j0);
+      for (int q = 0; q < count; q++) {
+        dequantizeRow(w, j0 + q, scratch, q * n);
+      }
+      blockTimesRows(scratch, count, x, rows, n, out, j0, outDim);
+    }
+  }
+
+  @Override
+  public void dequantizeRow(Tensor w, int row, float[] dst, int offset) {
+    Quantization q = w.quantization();
+    int n = w.columns();
+    int block = q.blockSize();
+    MemorySegment codes = w.data();
+    if (!WIDE) {
+      for (int b = 0; b < n / block; b++) {
+        float scale = q.scale(row, b);
+        for (int i = b * block; i < (b + 1) * block; i++) {
+          dst[offset + i] = w.code(row, i) * scale;
+        }
+      }
+      return;
+    }
+    switch (q.format()) {
+      case INT8 -> {
+        long base = (long) row * n;
+        for (int b = 0; b < n / block; b++) {
+          FloatVector s = FloatVector.broadcast(FLOATS, q.scale(row, b));
+          for (int c = b * block; c < (b + 1) * block; c += LANES) {
+            int8(codes, base + c).mul(s).intoArray(dst, offset + c);
+          }
+        }
+      }
+      case INT4 -> {
+        int half = block / 2;
+        long base = (long) row * (n / 2);
+        for (int b = 0; b < n / block; b++) {
+          FloatVector s = FloatVector.broadcast(FLOATS, q.scale(row, b));
+          long blockBytes = base + (long) b * half;
+          int first = b * block;
+          for (int c = 0; c < half; c += LANES) {
+            ByteVector packed = ByteVector.fromMemorySegment(BYTES, codes, blockBytes + c, LE);
+            lowNibbles(packed).mul(s).intoArray(dst, offset + first + c);
+            highNibbles(packed).mul(s).intoArray(dst, offset + first + half + c);
+          }
+        }
+      }
+      case FP8 -> {
+        long base = (long) row * n;
+        float scale = q.scale(row, 0);
+        FloatVector s = FloatVector.broadcast(FLOATS, scale);
+        int bound = FLOATS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+          e4m3(codes, base + i).mul(s).intoArray(dst, offset + i);
+        }
+        for (; i < n; i++) {
+          dst[offset + i] = w.code(row, i) * scale;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code dot(W[row], x[0 .. n))} with W dequantized in registers, in the order of {@link #rowDot}
+   * over the dequantized row.
+   */
+  private static float fusedDot(Tensor w, int row, float[] x) {
+    Quantization q = w.quantization();
+    int n = w.columns();
+    int block = q.blockSize();
+    MemorySegment codes = w.data();
+    FloatVector acc = FloatVector.zero(FLOATS);
+    switch (q.format()) {
+      case INT8 -> {
+        long base = (long) row * n;
+        for (int b = 0; b < n / block; b++) {
+          FloatVector s = FloatVector.broadcast(FLOATS, q.scale(row, b));
+          for (int c = b * block; c < (b + 1) * block; c += LANES) {
+            acc = int8(codes, base + c).mul(s).fma(FloatVector.fromArray(FLOATS, x, c), acc);
+          }
+        }
+        return sum(acc);
+      }
+      case INT4 -> {
+        int half = block / 2;
+        long base = (long) row * (n / 2);
+        for (int b = 0; b < n / block; b++) {
+          FloatVector s = FloatVector.broadcast(FLOATS, q.scale(row, b));
+          long blockBytes = base + (long) b * half;
+          int first = b * block;
+          // Low nibbles (the block's first half) first, then the high ones: consecutive inputs,
+          // the order of the dequantized row. The second pass re-reads bytes already in L1.
+          for (int c = 0; c < half; c += LANES) {
+            ByteVector packed = ByteVector.fromMemorySegment(BYTES, codes, blockBytes + c, LE);
+            acc = lowNibbles(packed).mul(s).fma(FloatVector.fromArray(FLOATS, x, first + c), acc);
+          }
+          for (int c = 0; c < half; c += LANES) {
+            ByteVector packed = ByteVector.fromMemorySegment(BYTES, codes, blockBytes + c, LE);
+            acc =
+                highNibbles(packed)
+                    .mul(s)
+                    .fma(FloatVector.fromArray(FLOATS, x, first + half + c), acc);
+          }
+        }
+        return sum(acc);
+      }
+      case FP8 -> {
+        long base = (long) row * n;
+        float scale = q.scale(row, 0);
+        FloatVector s = FloatVector.broadcast(FLOATS, scale);
+        int bound = FLOATS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+          acc = e4m3(codes, base + i).mul(s).fma(FloatVector.fromArray(FLOATS, x, i), acc);
+        }
+        float tail = 0f;
+        for (; i < n; i++) {
+          tail += w.code(row, i) * scale * x[i];
+        }
+        return sum(acc) + tail;
+      }
+    }
+    throw new AssertionError(q.format());
+  }
+
+  private static FloatVector int8(MemorySegment codes, long byteOffset) {
+    return (FloatVector)
+        ByteVector.fromMemorySegment(BYTES, codes, byteOffset, LE)
+            .convertShape(VectorOperators.B2F, FLOATS, 0);
+  }
+
+  private static FloatVector lowNibbles(ByteVector packed) {
+    ByteVector nibbles = packed.and((byte) 0x0F);
+    return ((FloatVector) nibbles.convertShape(VectorOperators.B2F, FLOATS, 0)).sub(8f);
+  }
+
+  private static FloatVector highNibbles(ByteVector packed) {
+    // LSHR on byte lanes shifts the lane's 8 bits unsigned: no sign bits come in.
+    ByteVector nibbles = packed.lanewise(VectorOperators.LSHR, 4);
+    return ((FloatVector) nibbles.convertShape(VectorOperators.B2F, FLOATS, 0)).sub(8f);
+  }
+
+  /**
+   * E4M3 codes to floats, exactly: the 7 magnitude bits shifted to the top of an fp32 exponent and
+   * mantissa read as the value times 2^-120 (subnormal codes become fp32 subnormals, also exact);
+   * multiplying by 2^120 restores it. {@code S.1111.111} becomes NaN.
+   */
+  private static FloatVector e4m3(MemorySegment codes, long byteOffset) {
+    IntVector v =
+        (IntVector)
+            ByteVector.fromMemorySegment(BYTES, codes, byteOffset, LE)
+                .convertShape(VectorOperators.B2I, INTS, 0);
+    IntVector magnitude = v.and(0x7F);
+    IntVector bits =
+        magnitude
+            .lanewise(VectorOperators.LSHL, 20)
+            .or(v.and(0x80).lanewise(VectorOperators.LSHL, 24));
+    FloatVector value = bits.reinterpretAsFloats().mul(E4M3_UNBIAS);
+    VectorMask<Integer> nan = magnitude.eq(0x7F);
+    return value.blend(Float.NaN, nan.cast(FLOATS));
+  }
+
+  /** {@code dot(w[w0 ..], x[x0 ..])} over n floats in the order {@link #fusedDot} uses. */
+  private static float rowDot(float[] w, int w0, float[] x, int x0, int n) {
+    FloatVector acc = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      acc =
+          FloatVector.fromArray(FLOATS, w, w0 + i)
+              .fma(FloatVector.fromArray(FLOATS, x, x0 + i), acc);
+    }
+    return sum(acc) + tail(w, w0, x, x0, i, n);
+  }
+
+  /** {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count dequantized weight rows. */
+  private static void blockTimesRows(
+      float[] w, int count, float[] x, int rows, int n, float[] out, int j0, int outDim) {
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      int q = 0;
+      for (; q + 2 <= count; q += 2) {
+        pairTimesFourRows(w, q * n, x, r * n, n, out, r * outDim + j0 + q, outDim);
+      }
+      for (; q < count; q++) {
+        for (int k = 0; k < 4; k++) {
+          out[(r + k) * outDim + j0 + q] = rowDot(w, q * n, x, (r + k) * n, n);
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      for (int q = 0; q < count; q++) {
+        out[r * outDim + j0 + q] = rowDot(w, q * n, x, r * n, n);
+      }
+    }
+  }
+
+  /**
+   * Weight rows at {@code w0} and {@code w0 + n} against input rows at {@code x0 .. x0 + 3n}: two
+   * weight loads and four input loads feed eight FMAs; each of the eight sums in {@link #rowDot}'s
+   * order.
+   */
+  private static void pairTimesFourRows(
+      float[] w, int w0, float[] x, int x0, int n, float[] out, int o, int outDim) {
+    int w1 = w0 + n;
+    int x1 = x0 + n;
+    int x2 = x1 + n;
+    int x3 = x2 + n;
+    FloatVector a00 = FloatVector.zero(FLOATS);
+    FloatVector a01 = FloatVector.zero(FLOATS);
+    FloatVector a02 = FloatVector.zero(FLOATS);
+    FloatVector a03 = FloatVector.zero(FLOATS);
+    FloatVector a10 = FloatVector.zero(FLOATS);
+    FloatVector a11 = FloatVector.zero(FLOATS);
+    FloatVector a12 = FloatVector.zero(FLOATS);
+    FloatVector a13 = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      FloatVector u = FloatVector.fromArray(FLOATS, w, w0 + i);
+      FloatVector t = FloatVector.fromArray(FLOATS, w, w1 + i);
+      FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
+      a00 = u.fma(v, a00);
+      a10 = t.fma(v, a10);
+      v = FloatVector.fromArray(FLOATS, x, x1 + i);
+      a01 = u.fma(v, a01);
+      a11 = t.fma(v, a11);
+      v = FloatVector.fromArray(FLOATS, x, x2 + i);
+      a02 = u.fma(v, a02);
+      a12 = t.fma(v, a12);
+      v = FloatVector.fromArray(FLOATS, x, x3 + i);
+      a03 = u.fma(v, a03);
+      a13 = t.fma(v, a13);
+    }
+    out[o] = sum(a00) + tail(w, w0, x, x0, i, n);
+    out[o + 1] = sum(a10) + tail(w, w1, x, x0, i, n);
+    out[o + outDim] = sum(a01) + tail(w, w0, x, x1, i, n);
+    out[o + outDim + 1] = sum(a11) + tail(w, w1, x, x1, i, n);
+    out[o + 2 * outDim] = sum(a02) + tail(w, w0, x, x2, i, n);
+    out[o + 2 * outDim + 1] = sum(a12) + tail(w, w1, x, x2, i, n);
+    out[o + 3 * outDim] = sum(a03) + tail(w, w0, x, x3, i, n);
+    out[o + 3 * outDim + 1] = sum(a13) + tail(w, w1, x, x3, i, n);
+  }
+
+  /**
+   * The lanes' sum by a fixed butterfly: {@code reduceLanes(ADD)} may add in another order once
+   * compiled, and a forward must give the same bits before and after the JIT warms up.
+   */
+  private static float sum(FloatVector v) {
+    for (VectorShuffle<Float> swap : BUTTERFLY) {
+      v = v.add(v.rearrange(swap));
+    }
+    return v.lane(0);
+  }
+
+  private static float tail(float[] w, int wOffset, float[] x, int xOffset, int from, int n) {
+    float sum = 0f;
+    for (int i = from; i < n; i++) {
+      sum += w[wOffset + i] * x[xOffset + i];
+    }
+    return sum;
+  }
+}
