@@ -184,32 +184,33 @@ extern "C" __global__ void ndd_dequantize_bf16(const uint8_t* w, const float* sc
 }
 
 // The draft LoRA (MODEL.md §3) on adapter rows only: t[k] = A att[rows[k]] (lora_down, A is
-// [rank, queryWidth]), then y[rows[k]] += scale * B t[k] (lora_up, B is [hidden, rank]), both BF16.
+// [rank, queryWidth]), then y[rows[k]] += scale * B t[k] (lora_up, B is [hidden, rank]), both fp32
+// (the adapter is small; fp32 keeps the draft rows as exact as the CPU's).
 // Grid: (ceil(outFeatures / 4), adapterRows); block 128 (one warp per output feature).
-extern "C" __global__ void ndd_lora_down(const uint16_t* a, const float* att, const int* rows,
+extern "C" __global__ void ndd_lora_down(const float* a, const float* att, const int* rows,
                                          float* t, int rank, int queryWidth) {
   int lane = threadIdx.x & 31;
   int o = blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5);
   int k = blockIdx.y;
   if (o >= rank) return;
-  const uint16_t* ar = a + (long)o * queryWidth;
+  const float* ar = a + (long)o * queryWidth;
   const float* x = att + (long)rows[k] * queryWidth;
   float s = 0.f;
-  for (int c = lane; c < queryWidth; c += 32) s += ndd_bf16_to_float(ar[c]) * x[c];
+  for (int c = lane; c < queryWidth; c += 32) s += ar[c] * x[c];
   s = ndd_warp_sum(s);
   if (lane == 0) t[(long)k * rank + o] = s;
 }
 
-extern "C" __global__ void ndd_lora_up(const uint16_t* b, const float* t, const int* rows,
+extern "C" __global__ void ndd_lora_up(const float* b, const float* t, const int* rows,
                                        float* y, int hidden, int rank, float scale) {
   int lane = threadIdx.x & 31;
   int o = blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5);
   int k = blockIdx.y;
   if (o >= hidden) return;
-  const uint16_t* br = b + (long)o * rank;
+  const float* br = b + (long)o * rank;
   const float* x = t + (long)k * rank;
   float s = 0.f;
-  for (int c = lane; c < rank; c += 32) s += ndd_bf16_to_float(br[c]) * x[c];
+  for (int c = lane; c < rank; c += 32) s += br[c] * x[c];
   s = ndd_warp_sum(s);
   if (lane == 0) y[(long)rows[k] * hidden + o] += scale * s;
 }

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 public record PtxEntry(String name, List<String> parameterTypes) {
   private static final Pattern ENTRY =
       Pattern.compile("\\.visible\\s+\\.entry\\s+([A-Za-z_][A-Za-z0-9_$]*)\\s*\\(([^)]*)\\)");
-  private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.([a-z0-9]+)\\s+[A-Za-z_]");
+  // The type is the first token; newer nvcc adds state space annotations after it for pointers
+  // (".param .u64 .ptr .align 1 name"), which belong to the same parameter.
+  private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.([a-z][a-z0-9]*)\\b");
 
   public PtxEntry {
     parameterTypes = List.copyOf(parameterTypes);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -66,10 +65,17 @@ class PtxBuildTest {
       for (String module : sources) {
         String ptx = library.text(arch, module);
         assertThat(ptx).contains(".target sm_" + arch);
-        List<String> declared = kernelsDeclaredIn(SOURCES.resolve(module + ".cu"));
-        assertThat(PtxEntry.parse(ptx).stream().map(PtxEntry::name))
+        java.util.Map<String, Integer> declared =
+            kernelsDeclaredIn(SOURCES.resolve(module + ".cu"));
+        List<PtxEntry> entries = PtxEntry.parse(ptx);
+        assertThat(entries.stream().map(PtxEntry::name))
             .as("entries of sm_%d/%s.ptx", arch, module)
-            .containsExactlyInAnyOrderElementsOf(declared);
+            .containsExactlyInAnyOrderElementsOf(declared.keySet());
+        for (PtxEntry e : entries) {
+          assertThat(e.parameterTypes())
+              .as("parameters of %s in sm_%d", e.name(), arch)
+              .hasSize(declared.get(e.name()));
+        }
       }
     }
   }
@@ -107,11 +113,13 @@ class PtxBuildTest {
         .hasMessageContaining("below every architecture");
   }
 
-  private static List<String> kernelsDeclaredIn(Path source) throws IOException {
+  /** Kernel name to its number of parameters, as the source declares them. */
+  private static java.util.Map<String, Integer> kernelsDeclaredIn(Path source) throws IOException {
     Matcher m = KERNEL.matcher(Files.readString(source));
-    List<String> out = new ArrayList<>();
+    java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
     while (m.find()) {
-      out.add(m.group(1));
+      String params = m.group(2).strip();
+      out.put(m.group(1), params.isEmpty() ? 0 : params.split(",").length);
     }
     return out;
   }
