@@ -1,0 +1,138 @@
+package dev.inference.nemotron.pod.engine.cuda;
+
+import dev.inference.nemotron.pod.model.DType;
+import dev.inference.nemotron.pod.model.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Copies tensors from the memory-mapped checkpoint to the device through two pinned staging buffers
+ * used in turn: the file's pages are copied into one (native to native, never through the Java
+ * heap) while the other's asynchronous host-to-device copy runs. F16 is widened to F32 while
+ * staged; BF16 and F32 go as they are.
+ */
+final class WeightUploader implements AutoCloseable {
+  /** Bytes per staging buffer. */
+  static final long CHUNK = 32L << 20;
+
+  private static final ValueLayout.OfShort SHORT_LE =
+      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfFloat FLOAT_LE =
+      ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+  private final CudaRuntime cuda;
+  private final Pointer[] pinned = {new Pointer(), new Pointer()};
+  private final MemorySegment[] staging = new MemorySegment[2];
+  private final CUevent[] done = {new CUevent(), new CUevent()};
+  private final boolean[] inFlight = new boolean[2];
+  private int next;
+  private long uploadedBytes;
+
+  WeightUploader(CudaRuntime cuda) {
+    this.cuda = cuda;
+    for (int i = 0; i < 2; i++) {
+      JCudaDriver.cuMemAllocHost(pinned[i], CHUNK);
+      staging[i] = MemorySegment.ofBuffer(pinned[i].getByteBuffer(0, CHUNK));
+      JCudaDriver.cuEventCreate(done[i], CUevent_flags.CU_EVENT_DISABLE_TIMING);
+    }
+  }
+
+  /** The storage a tensor gets on the device. */
+  static DeviceMatrix.Format formatOf(DType dtype) {
+    return dtype == DType.BF16 ? DeviceMatrix.Format.BF16 : DeviceMatrix.Format.F32;
+  }
+
+  /** Uploads a 2-D tensor into a new allocation. */
+  DeviceMatrix matrix(Tensor t) {
+    DeviceMatrix.Format format = formatOf(t.dtype());
+    CUdeviceptr target = cuda.allocate(t.elementCount() * format.bytes());
+    copy(t, target, t.dtype() == DType.F16);
+    return new DeviceMatrix(target, format, t.rows(), t.columns());
+  }
+
+  /** Uploads any tensor as fp32 (norm vectors, adapter matrices): small, exactness first. */
+  CUdeviceptr floats(Tensor t) {
+    CUdeviceptr target = cuda.allocate(t.elementCount() * Float.BYTES);
+    if (t.dtype() == DType.F32) {
+      copy(t, target, false);
+    } else {
+      widen(t, target);
+    }
+    return target;
+  }
+
+  /** Bytes copied to the device so far. */
+  long uploadedBytes() {
+    return uploadedBytes;
+  }
+
+  private void copy(Tensor t, CUdeviceptr target, boolean widenF16) {
+    if (widenF16) {
+      widen(t, target);
+      return;
+    }
+    MemorySegment data = t.data();
+    long size = data.byteSize();
+    for (long offset = 0; offset < size; offset += CHUNK) {
+      long n = Math.min(CHUNK, size - offset);
+      int b = acquire();
+      MemorySegment.copy(data, offset, staging[b], 0, n);
+      send(b, target.withByteOffset(offset), n);
+    }
+  }
+
+  /** Decodes BF16/F16/F32 elements to fp32 in the staging buffer, chunk by chunk. */
+  private void widen(Tensor t, CUdeviceptr target) {
+    long count = t.elementCount();
+    long perChunk = CHUNK / Float.BYTES;
+    MemorySegment data = t.data();
+    for (long first = 0; first < count; first += perChunk) {
+      long n = Math.min(perChunk, count - first);
+      int b = acquire();
+      MemorySegment s = staging[b];
+      for (long i = 0; i < n; i++) {
+        float v =
+            switch (t.dtype()) {
+              case BF16 -> Float.intBitsToFloat(data.get(SHORT_LE, (first + i) * 2) << 16);
+              case F16 -> Float.float16ToFloat(data.get(SHORT_LE, (first + i) * 2));
+              case F32 -> data.get(FLOAT_LE, (first + i) * 4);
+            };
+        s.set(FLOAT_LE, i * 4, v);
+      }
+      send(b, target.withByteOffset(first * Float.BYTES), n * Float.BYTES);
+    }
+  }
+
+  /** The next staging buffer, once its previous copy has finished. */
+  private int acquire() {
+    int b = next;
+    next = 1 - next;
+    if (inFlight[b]) {
+      JCudaDriver.cuEventSynchronize(done[b]);
+      inFlight[b] = false;
+    }
+    return b;
+  }
+
+  private void send(int b, CUdeviceptr target, long bytes) {
+    JCudaDriver.cuMemcpyHtoDAsync(target, pinned[b], bytes, cuda.stream());
+    JCudaDriver.cuEventRecord(done[b], cuda.stream());
+    inFlight[b] = true;
+    uploadedBytes += bytes;
+  }
+
+  @Override
+  public void close() {
+    cuda.synchronize();
+    for (int i = 0; i < 2; i++) {
+      JCudaDriver.cuEventDestroy(done[i]);
+      JCudaDriver.cuMemFreeHost(pinned[i]);
+    }
+  }
+}

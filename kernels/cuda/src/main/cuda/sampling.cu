@@ -1,0 +1,154 @@
+// Token choice on the device, so that only picked ids (and the confidences the diffusion decoder
+// needs) come back to the host, never [rows, vocab] logits. One block of 1024 threads per row.
+#include "common.cuh"
+
+#define NDD_PICK_THREADS 1024
+
+// ids[r] = argmax over the vocabulary of logits[r] except `excluded` (the mask token; -1 for
+// none), the lowest id on ties; confidence[r] = softmax(logits[r])[ids[r]] over the whole row
+// (raw logits, MODEL.md §6.2).
+extern "C" __global__ void ndd_argmax(const float* logits, int vocab, int excluded, int* ids,
+                                      float* confidence) {
+  const float* x = logits + (long)blockIdx.x * vocab;
+  float best = -INFINITY;
+  int bestId = 0x7fffffff;
+  float rowMax = -INFINITY;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    float v = x[i];
+    rowMax = fmaxf(rowMax, v);
+    if (i != excluded && (v > best || (v == best && i < bestId))) {
+      best = v;
+      bestId = i;
+    }
+  }
+  __shared__ float bestValue[NDD_PICK_THREADS];
+  __shared__ int bestIndex[NDD_PICK_THREADS];
+  bestValue[threadIdx.x] = best;
+  bestIndex[threadIdx.x] = bestId;
+  __syncthreads();
+  for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
+    if (threadIdx.x < s) {
+      float ov = bestValue[threadIdx.x + s];
+      int oi = bestIndex[threadIdx.x + s];
+      if (ov > bestValue[threadIdx.x] ||
+          (ov == bestValue[threadIdx.x] && oi < bestIndex[threadIdx.x])) {
+        bestValue[threadIdx.x] = ov;
+        bestIndex[threadIdx.x] = oi;
+      }
+    }
+    __syncthreads();
+  }
+  float m = ndd_block_max(rowMax);
+  float sum = 0.f;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) sum += expf(x[i] - m);
+  sum = ndd_block_sum(sum);
+  if (threadIdx.x == 0) {
+    ids[blockIdx.x] = bestIndex[0];
+    confidence[blockIdx.x] = expf(bestValue[0] - m) / sum;
+  }
+}
+
+// Count (and probability mass) of the row's tokens whose logit is >= threshold.
+__device__ void ndd_at_least(const float* x, int vocab, int excluded, float threshold, float m,
+                             float temperature, float* count, float* mass) {
+  float c = 0.f, p = 0.f;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    if (i != excluded && x[i] >= threshold) {
+      c += 1.f;
+      p += expf((x[i] - m) / temperature);
+    }
+  }
+  *count = ndd_block_sum(c);
+  *mass = ndd_block_sum(p);
+}
+
+// Samples ids[r] from softmax(logits[r] / temperature) restricted to the topK largest logits (0:
+// all) and then to the smallest set of largest logits whose probability reaches topP (1: all),
+// never `excluded`. uniforms[r] in [0, 1) is the row's random draw, made on the host from the
+// request's seed so that a run is reproducible. Thresholds are found by bisection on the logit
+// value (40 steps), which keeps ties together as the CPU sampler does.
+extern "C" __global__ void ndd_sample(const float* logits, int vocab, int excluded,
+                                      float temperature, int topK, float topP,
+                                      const float* uniforms, int* ids) {
+  const float* x = logits + (long)blockIdx.x * vocab;
+  float localMax = -INFINITY, localMin = INFINITY;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    if (i == excluded) continue;
+    localMax = fmaxf(localMax, x[i]);
+    localMin = fminf(localMin, x[i]);
+  }
+  float m = ndd_block_max(localMax);
+  float lowest = -ndd_block_max(-localMin);
+  float count, mass, totalCount, totalMass;
+  ndd_at_least(x, vocab, excluded, lowest, m, temperature, &totalCount, &totalMass);
+  // The largest threshold keeping at least topK tokens.
+  float threshold = lowest;
+  if (topK > 0 && topK < totalCount) {
+    float lo = lowest, hi = m;  // count(lo) >= topK > count(hi + eps)
+    for (int step = 0; step < 40; step++) {
+      float mid = 0.5f * (lo + hi);
+      ndd_at_least(x, vocab, excluded, mid, m, temperature, &count, &mass);
+      if (count >= topK) lo = mid; else hi = mid;
+    }
+    threshold = lo;
+  }
+  ndd_at_least(x, vocab, excluded, threshold, m, temperature, &count, &mass);
+  // Then the largest threshold whose kept mass still reaches topP of the top-k mass.
+  if (topP < 1.f) {
+    float keptMass = mass;
+    float lo = threshold, hi = m;
+    for (int step = 0; step < 40; step++) {
+      float mid = 0.5f * (lo + hi);
+      ndd_at_least(x, vocab, excluded, mid, m, temperature, &count, &mass);
+      if (mass >= topP * keptMass) lo = mid; else hi = mid;
+    }
+    threshold = lo;
+    ndd_at_least(x, vocab, excluded, threshold, m, temperature, &count, &mass);
+  }
+  // Inverse CDF in id order: each thread owns a contiguous slice of the vocabulary.
+  float target = uniforms[blockIdx.x] * mass;
+  int per = (vocab + blockDim.x - 1) / blockDim.x;
+  int from = threadIdx.x * per, to = min(vocab, from + per);
+  float mine = 0.f;
+  for (int i = from; i < to; i++) {
+    if (i != excluded && x[i] >= threshold) mine += expf((x[i] - m) / temperature);
+  }
+  __shared__ float prefix[NDD_PICK_THREADS];
+  __shared__ int picked;
+  prefix[threadIdx.x] = mine;
+  if (threadIdx.x == 0) picked = -1;
+  __syncthreads();
+  if (threadIdx.x == 0) {  // exclusive scan; 1024 adds once per row
+    float run = 0.f;
+    for (int t = 0; t < (int)blockDim.x; t++) {
+      float v = prefix[t];
+      prefix[t] = run;
+      run += v;
+    }
+  }
+  __syncthreads();
+  float run = prefix[threadIdx.x];
+  if (target >= run && target < run + mine) {
+    for (int i = from; i < to; i++) {
+      if (i != excluded && x[i] >= threshold) {
+        run += expf((x[i] - m) / temperature);
+        if (target < run) {
+          atomicCAS(&picked, -1, i);
+          break;
+        }
+      }
+    }
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    if (picked < 0) {  // rounding left the target past the last kept token: take the last one
+      for (int i = vocab - 1; i >= 0; i--) {
+        if (i != excluded && x[i] >= threshold) {
+          picked = i;
+          break;
+        }
+      }
+    }
+    ids[blockIdx.x] = picked;
+  }
+}
