@@ -22,8 +22,11 @@ public class GpuSpec {
   @PrinterColumn(name = "GPU")
   @JsonProperty("class")
   @JsonPropertyDescription(
-      "GPU class the replicas are scheduled on (node selection uses the GPU Feature Discovery"
-          + " label nvidia.com/gpu.product), or CPU to run on the CPU backend without a GPU.")
+      "GPU class the replicas are scheduled on, or CPU to run on the CPU backend without a GPU."
+          + " Nodes are chosen as the operator's gpu-placement setting says for the class: by"
+          + " default a required affinity on the GPU Feature Discovery label"
+          + " nvidia.com/gpu.product; with resource-only (clusters without GPU Feature"
+          + " Discovery) the nvidia.com/gpu request alone.")
   private GpuClass gpuClass;
 
   @Min(0)

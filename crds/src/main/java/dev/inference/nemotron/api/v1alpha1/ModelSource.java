@@ -70,11 +70,11 @@ public class ModelSource {
   @Pattern(URI_PATTERN)
   @JsonPropertyDescription(
       "Checkpoint location: hf://<org>/<repo> (Hugging Face Hub), pvc://<claim>[/<path>] (a"
-          + " PersistentVolumeClaim in this namespace), s3://<bucket>[/<prefix>],"
-          + " oci://<registry>/<repository>[:<tag>|@<digest>] (an OCI artifact) or"
-          + " file:///<path> (a directory already on the node, below its root, for tests and"
-          + " single-node setups). No '.' or '..' path segments and no credentials in the URI:"
-          + " they belong in secretRef.")
+          + " PersistentVolumeClaim in this namespace) or file:///<path> (a directory already on"
+          + " the node, below its root, for tests and single-node setups). s3://<bucket>[/<prefix>]"
+          + " and oci://<registry>/<repository>[:<tag>|@<digest>] are reserved: the runtime's"
+          + " download does not fetch them yet, so their download fails saying so. No '.' or '..'"
+          + " path segments and no credentials in the URI: they belong in secretRef.")
   private String uri;
 
   @Size(min = 1, max = 255)
@@ -86,8 +86,8 @@ public class ModelSource {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription(
       "Name of a Secret in this namespace with download credentials, exposed to the download as"
-          + " environment variables: HF_TOKEN for hf://; AWS_ACCESS_KEY_ID and"
-          + " AWS_SECRET_ACCESS_KEY for s3://; a .dockerconfigjson for oci://.")
+          + " environment variables: HF_TOKEN for hf://. (s3:// and oci:// downloads are not"
+          + " implemented yet.)")
   private String secretRef;
 
   public String getUri() {

@@ -23,7 +23,8 @@ public class PodTemplateOverrides {
   private String image;
 
   @JsonPropertyDescription(
-      "Node labels the pods must match, added to the selector the operator derives from gpu.class.")
+      "Node labels the pods must match, in addition to the node placement the operator derives"
+          + " from gpu.class.")
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Tolerations added to the pods, e.g. for tainted GPU node pools.")

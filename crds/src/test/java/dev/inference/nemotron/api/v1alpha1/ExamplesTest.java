@@ -70,6 +70,25 @@ class ExamplesTest {
         .isTrue();
   }
 
+  @ParameterizedTest
+  @MethodSource("examples")
+  void doesNotContradictItself(String file) throws IOException {
+    NemotronDiffusionDeploymentSpec spec =
+        STRICT
+            .treeToValue(
+                Admission.admit(Admission.example(file)).defaulted(),
+                NemotronDiffusionDeployment.class)
+            .getSpec();
+    // spec.replicas is the external autoscaler's (written through /scale) and ignored by the
+    // builtin one: an example that sets it either fights the HPA or shows a value with no effect
+    assertThat(spec.getReplicas()).as("%s: spec.replicas", file).isNull();
+    // the runtime downloads hf:// and reads pvc:// and file:// in place; s3:// and oci:// are
+    // reserved (ndd fetch refuses them), so an example with them could not start
+    assertThat(spec.getModel().getSource().getUri())
+        .as("%s: model.source.uri", file)
+        .matches("^(hf|pvc|file)://.*");
+  }
+
   @Test
   void theH100ExampleReadsAsTheDesignDescribesIt() throws IOException {
     JsonNode defaulted = Admission.admit(Admission.example("h100-8b.yaml")).defaulted();

@@ -325,7 +325,11 @@ class ValidationRulesTest {
 
   @Test
   void rejectsARevisionOutsideHuggingFace() {
-    ObjectNode cr = with(example("multi-tenant.yaml"), "/spec/model/source/revision", "v1");
+    ObjectNode cr =
+        with(
+            example("h100-8b.yaml"),
+            "/spec/model/source",
+            "{uri: 's3://models-prod/nemotron/8b', revision: v1}");
     assertRejectedBy(cr, ".spec.model.source", "applies to hf:// repositories only");
   }
 

@@ -11,6 +11,11 @@ import java.util.Map;
  * that Service's own labels and scrapes its {@code http} port at {@link Fleet#METRICS_PATH}, every
  * 15 s like the builtin autoscaler. Built as a generic resource, so the operator needs no
  * Prometheus Operator model on its class path.
+ *
+ * <p>The series carry the labels the chart's Grafana dashboard selects and groups fleets by: {@code
+ * namespace}, {@code service} (the Service's name, which is the fleet's and its Deployment's name)
+ * and {@code pod}. The Prometheus Operator adds these to every ServiceMonitor target by default;
+ * the endpoint's relabelings set them explicitly, so the dashboard does not depend on that default.
  */
 public final class DesiredServiceMonitor {
 
@@ -39,6 +44,7 @@ public final class DesiredServiceMonitor {
 
   private DesiredServiceMonitor() {}
 
+  /** The ServiceMonitor of {@code fleet}. */
   public static GenericKubernetesResource of(Fleet fleet) {
     Map<String, String> serviceLabels = DesiredService.of(fleet).getMetadata().getLabels();
     Map<String, Object> endpoint =
@@ -50,7 +56,12 @@ public final class DesiredServiceMonitor {
             "scheme",
             "http",
             "interval",
-            SCRAPE_INTERVAL);
+            SCRAPE_INTERVAL,
+            "relabelings",
+            List.of(
+                copy("__meta_kubernetes_namespace", "namespace"),
+                copy("__meta_kubernetes_service_name", "service"),
+                copy("__meta_kubernetes_pod_name", "pod")));
     GenericKubernetesResource monitor =
         new GenericKubernetesResourceBuilder()
             .withApiVersion(GROUP + "/" + VERSION)
@@ -70,5 +81,10 @@ public final class DesiredServiceMonitor {
             .build();
     monitor.addOwnerReference(fleet.resource());
     return monitor;
+  }
+
+  private static Map<String, Object> copy(String discoveryLabel, String seriesLabel) {
+    return Map.of(
+        "action", "replace", "sourceLabels", List.of(discoveryLabel), "targetLabel", seriesLabel);
   }
 }

@@ -2,6 +2,8 @@ package dev.inference.nemotron.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.operator.SampleFleets;
 import dev.inference.nemotron.operator.sizing.ModelSizing;
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -119,5 +122,45 @@ class DesiredServiceMonitorTest {
     assertThat(servicePort.getName()).isEqualTo(endpoint.get("port"));
     assertThat(servicePort.getTargetPort().getStrVal()).isEqualTo(containerPort.getName());
     assertThat(containerPort.getContainerPort()).isEqualTo(8080);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> relabeledFrom(GenericKubernetesResource monitor) {
+    Map<String, String> targets = new java.util.TreeMap<>();
+    for (Map<String, Object> rule :
+        (List<Map<String, Object>>) onlyEndpoint(monitor).get("relabelings")) {
+      assertThat(rule.get("action")).isEqualTo("replace");
+      List<String> sources = (List<String>) rule.get("sourceLabels");
+      assertThat(sources).hasSize(1);
+      targets.put((String) rule.get("targetLabel"), sources.getFirst());
+    }
+    return targets;
+  }
+
+  @Test
+  void theSeriesCarryTheLabelsTheChartsDashboardSelectsFleetsBy() throws Exception {
+    JsonNode dashboard =
+        new ObjectMapper()
+            .readTree(
+                Path.of("../charts/nemotron-operator/dashboards/nemotron-diffusion-fleets.json")
+                    .toFile());
+    Map<String, String> variables = new java.util.TreeMap<>();
+    for (JsonNode variable : dashboard.at("/templating/list")) {
+      variables.put(variable.path("name").asText(), variable.at("/query/query").asText());
+    }
+    // label_values(<series>, <label>): the label each dashboard variable lists fleets by
+    assertThat(variables.get("namespace")).endsWith(", namespace)");
+    assertThat(variables.get("fleet")).endsWith(", service)");
+    Fleet fleet = fleet();
+
+    assertThat(relabeledFrom(DesiredServiceMonitor.of(fleet)))
+        .containsEntry("namespace", "__meta_kubernetes_namespace")
+        .containsEntry("service", "__meta_kubernetes_service_name")
+        .containsEntry("pod", "__meta_kubernetes_pod_name");
+    // $fleet is a Service name, and the Replicas panel reuses it as the Deployment's name
+    assertThat(fleet.serviceName())
+        .isEqualTo(DesiredService.of(fleet).getMetadata().getName())
+        .isEqualTo(fleet.deploymentName());
+    assertThat(dashboard.toString()).contains("deployment=~\\\"$fleet\\\"");
   }
 }
