@@ -102,6 +102,10 @@ final class WeightUploader implements AutoCloseable {
               case BF16 -> Float.intBitsToFloat(data.get(SHORT_LE, (first + i) * 2) << 16);
               case F16 -> Float.float16ToFloat(data.get(SHORT_LE, (first + i) * 2));
               case F32 -> data.get(FLOAT_LE, (first + i) * 4);
+              // quantized codes are uploaded as stored, never widened
+              case I8, U8, F8_E4M3 ->
+                  throw new IllegalArgumentException(
+                      "tensor " + t.name() + " is quantized (" + t.dtype() + "): not widened");
             };
         s.set(FLOAT_LE, i * 4, v);
       }
