@@ -8,6 +8,7 @@ import dev.inference.nemotron.pod.decode.DecodeResult;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.serve.ModelRuntime;
 import dev.inference.nemotron.pod.serve.RequestException;
@@ -60,7 +61,8 @@ public final class GenerateCommand implements Command {
         "  --lora DIR|none         draft adapter (default: MODEL/linear_spec_lora when present)",
         "  --stop STR              stop once the text contains STR (repeatable)",
         "  --ignore-eos            do not stop at EOS (fixed-length runs for measurements)",
-        "  --json                  print one JSON object with ids, text and figures");
+        "  --json                  print one JSON object with ids, text and figures",
+        BackendOption.USAGE);
   }
 
   @Override
@@ -98,10 +100,12 @@ public final class GenerateCommand implements Command {
     List<String> stops = args.strings("stop");
     boolean ignoreEos = args.flag("ignore-eos");
     boolean json = args.flag("json");
+    Backend backend = BackendOption.of(args);
     args.requireAllUsed();
 
     long loadStart = System.nanoTime();
-    try (ModelRuntime runtime = ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0)) {
+    try (ModelRuntime runtime =
+        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, backend)) {
       Tokenizer tokenizer = runtime.tokenizer();
       int[] promptIds =
           hasPrompt

@@ -8,6 +8,8 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
 
 /**
  * Whether this process can run the CUDA backend, found out once: the PTX was built, JCuda finds a
@@ -62,6 +64,17 @@ public final class CudaProbe {
                 + " has compute capability "
                 + device.computeCapability()
                 + "; the CUDA backend needs 8.0 (Ampere) or newer");
+      }
+      try {
+        cublasHandle handle = new cublasHandle();
+        JCublas2.cublasCreate(handle);
+        JCublas2.cublasDestroy(handle);
+      } catch (LinkageError e) {
+        return new Result(
+            Optional.empty(),
+            "cuBLAS 12 (libcublas.so.12) could not be loaded ("
+                + firstLine(e.getMessage())
+                + "); install the CUDA 12 cuBLAS runtime next to the driver");
       }
       return new Result(Optional.of(device), "");
     } catch (LinkageError e) {
