@@ -32,6 +32,10 @@ gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,nohea
   || fail "nvidia-smi cannot talk to the driver: $gpu"
 [[ -n "$gpu" ]] || fail "nvidia-smi lists no GPU"
 echo "GPU: $gpu"
+driver_major=$(echo "$gpu" | awk -F', ' '{print $3}' | cut -d. -f1)
+if [[ -n "$driver_major" && "$driver_major" -lt 580 ]]; then
+  fail "driver $driver_major is older than R580: it cannot load the PTX ISA 9.0 that nvcc 13 writes"
+fi
 case "$gpu" in
   *H100*) ;;
   *) echo "note: not an H100; the check runs, the figures are for this GPU" ;;
