@@ -16,6 +16,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         "self.class == 'CPU' ? (!has(self.count) || self.count == 0)"
             + " : (has(self.count) && self.count >= 1)",
     message = "gpu.count must be at least 1 for a GPU class, and 0 or absent for class CPU")
+@ValidationRule(
+    value = "!has(self.count) || self.count <= 1",
+    message =
+        "gpu.count above 1 is not supported: a replica runs on one GPU until tensor parallelism"
+            + " exists; scale out with spec.replicas instead")
 public class GpuSpec {
 
   @Required
@@ -29,11 +34,15 @@ public class GpuSpec {
           + " Discovery) the nvidia.com/gpu request alone.")
   private GpuClass gpuClass;
 
+  // The schema maximum stays a sanity bound (8 GPUs per node): counts 2..8 reach the class's CEL
+  // rule, whose message says what to do instead (a maximum of 1 would pre-empt it with a bare
+  // "above the maximum").
   @Min(0)
   @Max(8)
   @JsonPropertyDescription(
-      "GPUs per replica (the nvidia.com/gpu resource limit); at least 1 for a GPU class, 0 or"
-          + " absent for CPU.")
+      "GPUs per replica (the nvidia.com/gpu resource limit): 1 for a GPU class, 0 or absent for"
+          + " CPU. A replica runs on one GPU until tensor parallelism exists; for more throughput"
+          + " scale out with spec.replicas.")
   private Integer count;
 
   public GpuClass getGpuClass() {

@@ -33,6 +33,7 @@ class ValidationRulesTest {
             "",
             ".spec",
             ".spec.gpu",
+            ".spec.gpu",
             ".spec.model",
             ".spec.model.source",
             ".spec.model.source",
@@ -190,6 +191,15 @@ class ValidationRulesTest {
         with(example("h100-8b.yaml"), "/spec/gpu/count", "0"),
         ".spec.gpu",
         "gpu.count must be at least 1 for a GPU class");
+  }
+
+  @Test
+  void rejectsMoreThanOneGpuPerReplicaAndPointsToReplicas() {
+    assertRejectedBy(
+        with(example("h100-8b.yaml"), "/spec/gpu/count", "2"),
+        ".spec.gpu",
+        "scale out with spec.replicas");
+    assertAccepted(with(example("h100-8b.yaml"), "/spec/gpu/count", "1"));
   }
 
   @Test

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
+import dev.inference.nemotron.pod.engine.ForwardPass;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cpu.MemoryBandwidth;
 import dev.inference.nemotron.pod.engine.cpu.WorkerPool;
+import dev.inference.nemotron.pod.engine.cuda.CudaForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
@@ -57,7 +61,8 @@ public final class BenchCommand implements Command {
         "  --bandwidth-mb M     size of the memory-bandwidth probe (default 1024)",
         "  --json               print one JSON document",
         "  --quantization Q     bf16 (as stored, default), int8, int4, fp8 (+head): quantize"
-            + " at load");
+            + " at load",
+        BackendOption.USAGE);
   }
 
   /** Timings of one chunk size, in milliseconds. */
@@ -82,6 +87,7 @@ public final class BenchCommand implements Command {
     int bandwidthMb = args.integer("bandwidth-mb", 1024);
     boolean json = args.flag("json");
     QuantizationPlan quantization = GenerateCommand.quantization(args);
+    Backend backend = BackendOption.of(args);
     args.requireAllUsed();
     if (iterations < 1 || context < 0 || bandwidthMb < 1) {
       throw new UsageException("--iterations and --bandwidth-mb must be >= 1, --context >= 0");
@@ -110,9 +116,13 @@ public final class BenchCommand implements Command {
       EngineSettings settings = EngineSettings.fromSystemProperties();
       WorkerPool pool = WorkerPool.shared(settings.threads());
       double memory = MemoryBandwidth.measureGbPerSecond(pool, (long) bandwidthMb << 20, 5);
-      CpuForwardPass pass =
-          new CpuForwardPass(
-              checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
+      ForwardPass pass =
+          ForwardPassFactory.create(
+              backend,
+              checkpoint.config(),
+              checkpoint.weights(),
+              checkpoint.draftAdapter(),
+              System.err);
 
       KvCache cache = pass.newCache(context + largest);
       Random random = new Random(1);
@@ -184,7 +194,7 @@ public final class BenchCommand implements Command {
 
   /** CAUSAL, READ_ONLY (the cache does not grow), logits for every row as a verify needs. */
   private static Timing time(
-      CpuForwardPass pass, KvCache cache, int rows, int iterations, boolean draft, Random random) {
+      ForwardPass pass, KvCache cache, int rows, int iterations, boolean draft, Random random) {
     int past = cache.length();
     int[] positions = IntStream.range(past, past + rows).toArray();
     double[] ms = new double[iterations];
@@ -210,7 +220,7 @@ public final class BenchCommand implements Command {
     return new Timing(rows, ms[iterations / 2], ms[0]);
   }
 
-  private static int[] randomIds(Random random, int n, CpuForwardPass pass) {
+  private static int[] randomIds(Random random, int n, ForwardPass pass) {
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
       ids[i] = random.nextInt(pass.vocabularySize());
@@ -243,10 +253,25 @@ public final class BenchCommand implements Command {
     return t.storedBytes(); // a quantized tensor's scales are read too
   }
 
+  /** The engine line: the CPU settings, or the GPU and its data-sheet bandwidth. */
+  static String describe(ForwardPass pass) {
+    return switch (pass) {
+      case CpuForwardPass cpu -> cpu.settings().describe();
+      case CudaForwardPass gpu ->
+          String.format(
+              Locale.ROOT,
+              "engine: cuda on %s (compute %s), data-sheet bandwidth %.0f GB/s",
+              gpu.device().name(),
+              gpu.device().computeCapability(),
+              gpu.device().bandwidthBytesPerSecond() / 1e9);
+      default -> "engine: " + pass.getClass().getSimpleName();
+    };
+  }
+
   /** The figures of one benchmark run. */
   private record Report(
       Path model,
-      CpuForwardPass pass,
+      ForwardPass pass,
       int context,
       double prefillMs,
       long weightBytes,
@@ -261,9 +286,15 @@ public final class BenchCommand implements Command {
     ObjectNode toJson() {
       ObjectNode root = JSON.createObjectNode();
       root.put("model", model.toAbsolutePath().toString());
-      root.put("engine", pass.settings().describe());
-      root.put("threads", pass.settings().threads());
-      root.put("kernels", pass.settings().kernels());
+      root.put("engine", describe(pass));
+      if (pass instanceof CpuForwardPass cpu) {
+        root.put("threads", cpu.settings().threads());
+        root.put("kernels", cpu.settings().kernels());
+      }
+      if (pass instanceof CudaForwardPass gpu) {
+        root.put("device", gpu.device().name());
+        root.put("devicePeakGbPerSecond", gpu.device().bandwidthBytesPerSecond() / 1e9);
+      }
       root.put("context", context);
       root.put("prefillMs", prefillMs);
       root.put("weightBytes", weightBytes);
@@ -295,7 +326,7 @@ public final class BenchCommand implements Command {
     }
 
     void print(PrintStream out) {
-      out.println(pass.settings().describe());
+      out.println(describe(pass));
       out.printf(
           Locale.ROOT,
           "model %s: %.2f GB of weights per forward; cache %d positions (prefill %.0f ms)%n",

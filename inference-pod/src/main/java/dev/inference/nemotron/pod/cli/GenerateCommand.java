@@ -8,6 +8,7 @@ import dev.inference.nemotron.pod.decode.DecodeResult;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.serve.ModelRuntime;
@@ -63,7 +64,8 @@ public final class GenerateCommand implements Command {
         "  --ignore-eos            do not stop at EOS (fixed-length runs for measurements)",
         "  --json                  print one JSON object with ids, text and figures",
         "  --quantization Q        bf16 (as stored, default), int8, int4 or fp8 (+head to"
-            + " quantize the LM head too): a BF16 checkpoint is quantized at load");
+            + " quantize the LM head too): a BF16 checkpoint is quantized at load",
+        BackendOption.USAGE);
   }
 
   /** The {@code --quantization} option (shared with bench): null for the weights as stored. */
@@ -111,11 +113,12 @@ public final class GenerateCommand implements Command {
     boolean ignoreEos = args.flag("ignore-eos");
     boolean json = args.flag("json");
     QuantizationPlan quantization = quantization(args);
+    Backend backend = BackendOption.of(args);
     args.requireAllUsed();
 
     long loadStart = System.nanoTime();
     try (ModelRuntime runtime =
-        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, quantization)) {
+        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, quantization, backend)) {
       Tokenizer tokenizer = runtime.tokenizer();
       int[] promptIds =
           hasPrompt

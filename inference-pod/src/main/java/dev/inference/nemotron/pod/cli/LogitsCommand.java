@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
+import dev.inference.nemotron.pod.engine.ForwardPass;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.Logits;
-import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
@@ -55,7 +57,8 @@ public final class LogitsCommand implements Command {
             + " MODEL/linear_spec_lora); default none",
         "  --json                          print the logits as JSON, one array per row:"
             + " [[..],[..]] (the default)",
-        "  --summary                       print each row's argmax and first logits instead");
+        "  --summary                       print each row's argmax and first logits instead",
+        BackendOption.USAGE);
   }
 
   @Override
@@ -82,6 +85,7 @@ public final class LogitsCommand implements Command {
     String lora = args.string("lora", "none");
     boolean json = args.flag("json");
     boolean summary = args.flag("summary");
+    Backend backend = BackendOption.of(args);
     args.requireAllUsed();
     if (json && summary) {
       throw new UsageException("--json and --summary exclude each other");
@@ -97,7 +101,8 @@ public final class LogitsCommand implements Command {
           lora.equals("none")
               ? Optional.empty()
               : Optional.of(DraftAdapterDirectory.read(Path.of(lora), config, arena));
-      CpuForwardPass pass = new CpuForwardPass(config, checkpoint.weights(), adapter);
+      ForwardPass pass =
+          ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
       Chunk chunk =
           new Chunk(
               ids,

@@ -1,5 +1,6 @@
 package dev.inference.nemotron.pod.cli;
 
+import dev.inference.nemotron.pod.engine.ForwardPassFactory;
 import dev.inference.nemotron.pod.serve.InferenceServer;
 import dev.inference.nemotron.pod.serve.PodSandbox;
 import dev.inference.nemotron.pod.serve.config.ModelSection;
@@ -40,7 +41,10 @@ public final class ServeCommand implements Command {
         "  --model DIR             checkpoint directory (without --config: default settings;",
         "                          with --config: overrides model.path)",
         "  --port N                listen port (default: server.port of the config, else 8080)",
-        "  --host ADDR             listen address (default 0.0.0.0; 127.0.0.1 for loopback only)");
+        "  --host ADDR             listen address (default 0.0.0.0; 127.0.0.1 for loopback only)",
+        BackendOption.USAGE
+            + "\n                           (without it: runtime.yaml device.class CPU means cpu,"
+            + " a GPU class auto)");
   }
 
   @Override
@@ -52,6 +56,10 @@ public final class ServeCommand implements Command {
     Path modelDir = args.has("model") ? args.existingPath("model") : null;
     Integer port = args.has("port") ? args.integer("port", 8080) : null;
     String host = args.string("host", null);
+    if (args.has("backend")) {
+      // One server per process: the choice travels as ndd.backend, which InferenceServer reads.
+      System.setProperty(ForwardPassFactory.PROPERTY, BackendOption.of(args).name());
+    }
     args.requireAllUsed();
     if (port != null && (port < 1 || port > 65535)) {
       throw new UsageException("--port must be in [1, 65535], got " + port);

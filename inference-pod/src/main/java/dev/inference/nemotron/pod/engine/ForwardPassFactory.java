@@ -5,9 +5,13 @@ import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cuda.CudaForwardPass;
 import dev.inference.nemotron.pod.engine.cuda.CudaProbe;
 import dev.inference.nemotron.pod.model.DraftAdapter;
+import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
+import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -116,8 +120,14 @@ public final class ForwardPassFactory {
             requested,
             CudaProbe::probe,
             () ->
-                CudaForwardPass.fitProblem(
-                    config, weights, adapter, CudaProbe.probe().device().orElseThrow()));
+                quantizedWeights(weights)
+                    .or(
+                        () ->
+                            CudaForwardPass.fitProblem(
+                                config,
+                                weights,
+                                adapter,
+                                CudaProbe.probe().device().orElseThrow())));
     choice
         .fallbackReason()
         .ifPresent(why -> log.println("ndd: backend auto: running on the CPU because " + why));
@@ -125,5 +135,35 @@ public final class ForwardPassFactory {
       return new CudaForwardPass(config, weights, adapter, 0, CUDA_PLANNED_ROWS);
     }
     return new CpuForwardPass(config, weights, adapter, EngineSettings.fromSystemProperties());
+  }
+
+  /**
+   * Why the CUDA backend cannot take these weights: its loader widens BF16/F16/F32 tensors only, so
+   * quantized projections (int8, int4, fp8) run on the CPU until the device path reads them.
+   */
+  public static Optional<String> quantizedWeights(ModelWeights weights) {
+    List<Tensor> tensors = new ArrayList<>();
+    tensors.add(weights.lmHead());
+    for (LayerWeights layer : weights.layers()) {
+      tensors.addAll(
+          List.of(
+              layer.qProj(),
+              layer.kProj(),
+              layer.vProj(),
+              layer.oProj(),
+              layer.gateProj(),
+              layer.upProj(),
+              layer.downProj()));
+    }
+    return tensors.stream()
+        .filter(Tensor::isQuantized)
+        .findFirst()
+        .map(
+            t ->
+                "the CUDA backend loads BF16, F16 or F32 weights only and "
+                    + t.name()
+                    + " is quantized ("
+                    + t.dtype()
+                    + "): run quantized weights on the CPU backend, or load the BF16 checkpoint");
   }
 }

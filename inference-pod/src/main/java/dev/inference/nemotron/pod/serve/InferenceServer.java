@@ -5,6 +5,8 @@ import dev.inference.nemotron.pod.decode.Decoder;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
@@ -51,6 +53,19 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   /**
+   * The engine: {@code ndd.backend} (ndd serve --backend) when set, else the CPU for runtime.yaml's
+   * {@code device.class: CPU} and {@code auto} for a GPU class (a pod without a usable GPU then
+   * falls back to the CPU and says why in its log).
+   */
+  static Backend backend(RuntimeConfig config) {
+    String property = System.getProperty(ForwardPassFactory.PROPERTY);
+    if (property != null) {
+      return Backend.parse(property);
+    }
+    return config.device().isCpu() ? Backend.CPU : Backend.AUTO;
+  }
+
+  /**
    * Starts everything and returns once ready.
    *
    * @param configFile the file to watch for live changes; null for none
@@ -83,7 +98,8 @@ public final class InferenceServer implements AutoCloseable {
             modelDir,
             config.model().draftAdapterDir().map(Path::toString),
             config.maxContextLength(),
-            QuantizationPlan.parse(config.quantization().yamlName()));
+            QuantizationPlan.parse(config.quantization().yamlName()),
+            backend(config));
     KvDtype kvDtype = KvDtype.fromSystemProperties();
     KvPool pool = new KvPool(poolPositions(kvDtype), kvDtype);
     scheduler =

@@ -4,7 +4,9 @@ import dev.inference.nemotron.pod.decode.Decoder;
 import dev.inference.nemotron.pod.decode.DecodingMode;
 import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.engine.ForwardPass;
-import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory;
+import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
+import dev.inference.nemotron.pod.engine.cuda.CudaForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
 import dev.inference.nemotron.pod.model.DraftAdapterDirectory;
@@ -33,7 +35,8 @@ public final class ModelRuntime implements AutoCloseable {
   private final Checkpoint checkpoint;
   private final Arena arena;
   private final Tokenizer tokenizer;
-  private final CpuForwardPass model;
+  private final ForwardPass model;
+  private final ModelConfig config;
   private final int contextLength;
   private final boolean draftAdapter;
 
@@ -41,13 +44,14 @@ public final class ModelRuntime implements AutoCloseable {
       Checkpoint checkpoint,
       Arena arena,
       Tokenizer tokenizer,
-      CpuForwardPass model,
+      ForwardPass model,
       int contextLength,
       boolean draftAdapter) {
     this.checkpoint = checkpoint;
     this.arena = arena;
     this.tokenizer = tokenizer;
     this.model = model;
+    this.config = checkpoint.config();
     this.contextLength = contextLength;
     this.draftAdapter = draftAdapter;
   }
@@ -61,16 +65,21 @@ public final class ModelRuntime implements AutoCloseable {
    */
   public static ModelRuntime load(Path modelDir, Optional<String> lora, int maxContextLength)
       throws IOException {
-    return load(modelDir, lora, maxContextLength, null);
+    return load(modelDir, lora, maxContextLength, null, Backend.fromSystemProperties());
   }
 
   /**
-   * {@link #load(Path, Optional, int)} with the projections quantized at load as {@code
+   * Loads the checkpoint in {@code modelDir} with the projections quantized at load as {@code
    * quantization} asks (null: as stored; see {@link Checkpoint#open(Path, boolean,
-   * QuantizationPlan)}).
+   * QuantizationPlan)}), onto the given backend ({@link ForwardPassFactory}: {@code auto} falls
+   * back to the CPU with one line on stderr saying why).
    */
   public static ModelRuntime load(
-      Path modelDir, Optional<String> lora, int maxContextLength, QuantizationPlan quantization)
+      Path modelDir,
+      Optional<String> lora,
+      int maxContextLength,
+      QuantizationPlan quantization,
+      Backend backend)
       throws IOException {
     boolean own = lora.isEmpty();
     Checkpoint checkpoint = Checkpoint.open(modelDir, own, quantization);
@@ -84,7 +93,8 @@ public final class ModelRuntime implements AutoCloseable {
                   ? Optional.empty()
                   : Optional.of(DraftAdapterDirectory.read(Path.of(lora.get()), config, arena));
       Tokenizer tokenizer = Tokenizer.load(modelDir);
-      CpuForwardPass model = new CpuForwardPass(config, checkpoint.weights(), adapter);
+      ForwardPass model =
+          ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
       int context =
           maxContextLength <= 0
               ? config.maxPositionEmbeddings()
@@ -104,7 +114,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** The checkpoint's config. */
   public ModelConfig config() {
-    return model.config();
+    return config;
   }
 
   /** The tokenizer. */
@@ -297,6 +307,9 @@ public final class ModelRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (model instanceof CudaForwardPass gpu) {
+      gpu.close(); // device memory goes back before the mapped weights do
+    }
     arena.close();
     checkpoint.close();
   }

@@ -61,9 +61,9 @@ public final class ModelSizing {
     // residual, q/k/v/o and norm buffers (~4 x hidden), gate and up (2 x MLP), logits (vocab)
     long activations =
         rows * (4L * shape.hidden() + 2L * shape.mlpWidth() + shape.vocab()) * FP32_BYTES;
-    int gpus = request.gpuClass().isAccelerator() ? request.gpuCount() : 1;
-    long overhead = FIXED_OVERHEAD_PER_GPU * gpus + Math.round(FRAGMENTATION * (weights + kvCache));
-    long available = request.gpuClass().memoryBytes() * gpus;
+    // One GPU per replica: the model is not split across GPUs (SizingRequest refuses a count > 1).
+    long overhead = FIXED_OVERHEAD_PER_GPU + Math.round(FRAGMENTATION * (weights + kvCache));
+    long available = request.gpuClass().memoryBytes();
     long required = weights + kvCache + activations + overhead;
 
     Verdict verdict;
@@ -130,8 +130,7 @@ public final class ModelSizing {
   }
 
   private static String describeGpus(SizingRequest request) {
-    String gpuClass = "GPU class " + request.gpuClass().specName();
-    return request.gpuCount() == 1 ? gpuClass : request.gpuCount() + " GPUs of " + gpuClass;
+    return "GPU class " + request.gpuClass().specName();
   }
 
   private static String remedy(SizingRequest request) {
@@ -146,7 +145,8 @@ public final class ModelSizing {
             .toList();
     String largerClass =
         larger.isEmpty()
-            ? "more GPUs per replica (gpu.count)"
+            ? "a shorter maxContextLength or fewer maxConcurrentSequences (a replica runs on one"
+                + " GPU; scale out with spec.replicas)"
             : "a larger GPU class (" + join(larger) + ")";
     return formats.isEmpty()
         ? "choose " + largerClass

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param shape the model shape
  * @param format how weights are stored
  * @param gpuClass the GPU class of every GPU of the replica
- * @param gpuCount GPUs per replica (layers are split across them); ignored for {@link GpuClass#CPU}
+ * @param gpuCount GPUs per replica (at most 1 until tensor parallelism exists); ignored for {@link
+ *     GpuClass#CPU}
  * @param contextTokens the longest sequence (prompt + generation) the runtime admits
  * @param concurrentSequences sequences decoded at once, each with its own KV cache
  */
@@ -31,6 +32,13 @@ public record SizingRequest(
               + gpuClass.specName()
               + ", got "
               + gpuCount);
+    }
+    if (gpuClass.isAccelerator() && gpuCount > 1) {
+      throw new IllegalArgumentException(
+          "gpu.count above 1 is not supported: a replica runs on one GPU until tensor parallelism"
+              + " exists; scale out with spec.replicas instead (got "
+              + gpuCount
+              + ")");
     }
     if (contextTokens < 1) {
       throw new IllegalArgumentException("context length must be positive, got " + contextTokens);

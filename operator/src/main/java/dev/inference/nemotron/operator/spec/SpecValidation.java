@@ -106,6 +106,13 @@ public final class SpecValidation {
     if (!cpu && count < 1) {
       problems.add("spec.gpu.count must be at least 1 for a GPU class, got " + count);
     }
+    if (!cpu && count > 1) {
+      problems.add(
+          "spec.gpu.count above 1 is not supported: a replica runs on one GPU until tensor"
+              + " parallelism exists; scale out with spec.replicas instead (got "
+              + count
+              + ")");
+    }
     if (cpu && count != 0) {
       problems.add("spec.gpu.count must be 0 or absent for class CPU, got " + count);
     }

@@ -206,7 +206,7 @@ final class ContractFleets {
     spec.getModel().setDraftAdapter("linear_spec_lora");
     spec.setQuantization(Quantization.FP8);
     spec.getGpu().setGpuClass(GpuClass.H200);
-    spec.getGpu().setCount(2);
+    spec.getGpu().setCount(1);
     spec.setModes(cpuFromClaim().getSpec().getModes());
     spec.getModes().getSelfSpeculation().setVariant(SelfSpeculationVariant.QUADRATIC);
     spec.setTenants(cpuFromClaim().getSpec().getTenants());

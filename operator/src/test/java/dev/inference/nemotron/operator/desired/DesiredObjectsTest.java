@@ -109,8 +109,7 @@ class DesiredObjectsTest {
 
   @Test
   void gpuPodRequestsCpuAndHostMemoryFromTheSizingSoItIsNotBestEffort() {
-    NemotronDiffusionDeployment resource = sample();
-    resource.getSpec().getGpu().setCount(2);
+    NemotronDiffusionDeployment resource = sample(); // one H100 per replica
     Fleet fleet = fleet(resource);
     var resources =
         DesiredDeployment.of(fleet)
@@ -121,7 +120,7 @@ class DesiredObjectsTest {
             .getFirst()
             .getResources();
 
-    assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("4"));
+    assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("2"));
     long memory = Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue();
     assertThat(memory)
         .isGreaterThanOrEqualTo(
@@ -379,7 +378,7 @@ class DesiredObjectsTest {
     TENANT_WEIGHT(r -> r.getSpec().getTenants().getFirst().setWeight(9)),
     MODEL(r -> r.getSpec().getModel().setSize(ModelSize.SIZE_3B)),
     QUANTIZATION(r -> r.getSpec().setQuantization(Quantization.INT8)),
-    GPU(r -> r.getSpec().getGpu().setCount(2)),
+    GPU(r -> r.getSpec().getGpu().setGpuClass(GpuClass.H200)),
     MAX_CONTEXT_LENGTH(r -> r.getSpec().setMaxContextLength(4096)),
     MAX_CONCURRENT_SEQUENCES(r -> r.getSpec().setMaxConcurrentSequences(4)),
     RUNTIME_IMAGE(

@@ -107,6 +107,14 @@ class ModelSizingTest {
         .hasMessageContaining("gpu.count must be at least 1 for GPU class H100");
   }
 
+  @Test
+  void refusesMoreThanOneGpuPerReplicaUntilTensorParallelism() {
+    assertThatThrownBy(() -> request("14B", "bf16", "L4", 2, 4096, 8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gpu.count above 1 is not supported")
+        .hasMessageContaining("spec.replicas");
+  }
+
   @ParameterizedTest(name = "{0} {1} on {3} x {2}, {4} x {5} tokens: {6}")
   @CsvSource({
     // size, format, class, count, context, sequences, verdict
@@ -114,7 +122,6 @@ class ModelSizingTest {
     "14B, bf16, A100-40GB, 1, 4096,  8, FITS",
     "14B, bf16, L40S,      1, 4096,  8, FITS",
     "14B, bf16, L4,        1, 4096,  8, TOO_LARGE",
-    "14B, bf16, L4,        2, 4096,  8, FITS",
     "14B, int8, L4,        1, 4096,  8, FITS",
     "14B, int4, L4,        1, 4096,  8, FITS",
     "3B,  bf16, L4,        1, 4096,  8, FITS",

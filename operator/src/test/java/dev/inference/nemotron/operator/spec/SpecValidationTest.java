@@ -44,6 +44,18 @@ class SpecValidationTest {
   }
 
   @Test
+  void moreThanOneGpuPerReplicaIsRefusedPointingToReplicas() {
+    NemotronDiffusionDeploymentSpec spec = sample();
+    spec.getGpu().setCount(2);
+
+    assertThat(SpecValidation.problems(spec, HostPathPolicy.NONE))
+        .singleElement()
+        .asString()
+        .contains("spec.gpu.count above 1 is not supported")
+        .contains("spec.replicas");
+  }
+
+  @Test
   void fp8OnTheCpuBackendIsRefused() {
     NemotronDiffusionDeploymentSpec spec = sample();
     spec.setQuantization(Quantization.FP8);

@@ -655,6 +655,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    cuda.bind();
     cuda.close();
   }
 

@@ -109,6 +109,7 @@ final class CudaKvCache implements KvCache {
     int page = table.get(position / MemoryPlan.PAGE_SIZE);
     long offset = pages.rowOffset(page, position % MemoryPlan.PAGE_SIZE);
     float[] out = new float[pages.kvWidth()];
+    pages.cuda().bind(); // callers (tests, decoders) may be on another thread than the forwards
     pages.cuda().synchronize();
     JCudaDriver.cuMemcpyDtoH(
         Pointer.to(out),

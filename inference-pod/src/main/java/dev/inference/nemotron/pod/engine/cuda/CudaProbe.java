@@ -7,13 +7,17 @@ import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
 
 /**
  * Whether this process can run the CUDA backend, found out once: the PTX was built, JCuda finds a
- * driver ({@code libcuda.so.1}), there is a device, and it is compute capability 8.0 or newer.
- * JCuda throws {@code UnsatisfiedLinkError} at its first call without a driver and {@code
- * NoClassDefFoundError} at every later one, so the answer is remembered.
+ * driver ({@code libcuda.so.1}), there is a device of compute capability 8.0 or newer, the driver
+ * loads our PTX, and cuBLAS 12 loads. JCuda throws {@code UnsatisfiedLinkError} at its first call
+ * without a driver and {@code NoClassDefFoundError} at every later one, so the answer is
+ * remembered.
  */
 public final class CudaProbe {
   private static Result result;
@@ -62,6 +66,36 @@ public final class CudaProbe {
                 + " has compute capability "
                 + device.computeCapability()
                 + "; the CUDA backend needs 8.0 (Ampere) or newer");
+      }
+      // nvcc 13 writes PTX ISA 9.0, which a driver older than CUDA 13 (R580) cannot load: try.
+      int arch = ptx.architectureFor(device.computeMajor(), device.computeMinor());
+      for (String name : CudaKernel.modules()) {
+        CUmodule module = new CUmodule();
+        try {
+          JCudaDriver.cuModuleLoadData(module, ptx.image(arch, name));
+        } catch (CudaException e) {
+          return new Result(
+              Optional.empty(),
+              "the driver cannot load the sm_"
+                  + arch
+                  + " PTX module "
+                  + name
+                  + " ("
+                  + firstLine(e.getMessage())
+                  + "); the PTX is ISA 9.0 from nvcc 13 and needs a CUDA 13 driver (R580 or newer)");
+        }
+        JCudaDriver.cuModuleUnload(module);
+      }
+      try {
+        cublasHandle handle = new cublasHandle();
+        JCublas2.cublasCreate(handle);
+        JCublas2.cublasDestroy(handle);
+      } catch (LinkageError e) {
+        return new Result(
+            Optional.empty(),
+            "cuBLAS 12 (libcublas.so.12) could not be loaded ("
+                + firstLine(e.getMessage())
+                + "); install the CUDA 12 cuBLAS runtime next to the driver");
       }
       return new Result(Optional.of(device), "");
     } catch (LinkageError e) {

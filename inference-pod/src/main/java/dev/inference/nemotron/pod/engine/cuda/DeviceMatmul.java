@@ -14,24 +14,35 @@ import jcuda.jcublas.cublasOperation;
  * through our GEMV kernel, which streams the weights once with 16-byte loads (decode is bound by
  * HBM bandwidth); more rows go to cuBLAS {@code cublasGemmEx}. For BF16 weights cuBLAS multiplies
  * BF16 by BF16, so the fp32 activations are split into two BF16 terms (hi + lo) and multiplied
- * twice: about 16 mantissa bits instead of 8, close to the CPU engine's fp32 activations at twice
- * the (compute-bound) arithmetic.
+ * twice: about 16 mantissa bits instead of 8, close to the CPU engine's fp32 activations, at twice
+ * the arithmetic and weight reads. {@code ndd.cuda.gemm=bf16} multiplies once with BF16 activations
+ * instead (faster many-row forwards, 8-bit activation mantissas).
  */
 final class DeviceMatmul {
+  /** The property choosing the many-row BF16 path: {@code split} (default) or {@code bf16}. */
+  static final String GEMM_PROPERTY = "ndd.cuda.gemm";
+
   private static final Pointer ONE = Pointer.to(new float[] {1f});
   private static final Pointer ZERO = Pointer.to(new float[] {0f});
 
   private final CudaRuntime cuda;
+  private final boolean split;
 
   DeviceMatmul(CudaRuntime cuda) {
     this.cuda = cuda;
+    String mode = System.getProperty(GEMM_PROPERTY, "split");
+    if (!mode.equals("split") && !mode.equals("bf16")) {
+      throw new IllegalArgumentException(
+          GEMM_PROPERTY + " must be 'split' or 'bf16', got '" + mode + "'");
+    }
+    this.split = mode.equals("split");
   }
 
   /**
    * @param w the weights {@code [out, in]}
    * @param x {@code [rows, in]} fp32
    * @param y {@code [rows, out]} fp32
-   * @param split scratch for the BF16 halves, at least {@code 2 * rows * in} BF16 values
+   * @param scratch room for the BF16 halves, at least {@code 2 * rows * in} BF16 values
    */
   void apply(
       DeviceMatrix w,
@@ -39,7 +50,7 @@ final class DeviceMatmul {
       int rows,
       CUdeviceptr y,
       boolean accumulate,
-      CUdeviceptr split) {
+      CUdeviceptr scratch) {
     if (rows <= LaunchGeometry.GEMV_MAX_ROWS && w.columns() % 8 == 0) {
       boolean bf16 = w.format() == DeviceMatrix.Format.BF16;
       cuda.launch(
@@ -60,11 +71,13 @@ final class DeviceMatmul {
       return;
     }
     long elements = (long) rows * in;
-    CUdeviceptr hi = split;
-    CUdeviceptr lo = split.withByteOffset(elements * 2);
+    CUdeviceptr hi = scratch;
+    CUdeviceptr lo = scratch.withByteOffset(elements * 2);
     cuda.launch(CudaKernel.SPLIT_BF16, LaunchGeometry.elementwise(elements), x, hi, lo, elements);
     gemm(w, cudaDataType.CUDA_R_16BF, hi, rows, y, accumulate ? ONE : ZERO);
-    gemm(w, cudaDataType.CUDA_R_16BF, lo, rows, y, ONE);
+    if (split) {
+      gemm(w, cudaDataType.CUDA_R_16BF, lo, rows, y, ONE);
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DType;
+import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.model.TinyCheckpoint;
 import dev.inference.nemotron.pod.model.TinyCheckpointSpec;
 import java.io.ByteArrayOutputStream;
@@ -110,6 +111,29 @@ class ForwardPassFactoryTest {
                       new PrintStream(log, true, StandardCharsets.UTF_8)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("the CUDA backend was requested but cannot run: ");
+    }
+  }
+
+  @Test
+  void quantizedWeightsKeepCudaAwayWithTheTensorsName() throws Exception {
+    Path dir = root.resolve("tiny-q");
+    TinyCheckpoint.write(
+        new TinyCheckpointSpec(32, 1, 64, 4, 2, 8, 384, DType.BF16, 1, 24, 10000, 8, 1, 0, null),
+        dir);
+    try (Checkpoint plain = Checkpoint.open(dir, true, null);
+        Checkpoint int8 = Checkpoint.open(dir, true, QuantizationPlan.parse("int8"))) {
+      assertThat(ForwardPassFactory.quantizedWeights(plain.weights())).isEmpty();
+      assertThat(ForwardPassFactory.quantizedWeights(int8.weights()))
+          .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("the CUDA backend loads BF16, F16 or F32 weights only and ")
+          .contains("q_proj")
+          .contains("is quantized");
+      // with a usable device, auto would still run these weights on the CPU, saying why
+      ForwardPassFactory.Choice choice =
+          ForwardPassFactory.choose(
+              Backend.AUTO, () -> H100, () -> ForwardPassFactory.quantizedWeights(int8.weights()));
+      assertThat(choice.backend()).isEqualTo(Backend.CPU);
+      assertThat(choice.fallbackReason()).get().asString().contains("is quantized");
     }
   }
 }
