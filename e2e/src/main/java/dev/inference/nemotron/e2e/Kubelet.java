@@ -245,6 +245,14 @@ final class Kubelet implements AutoCloseable {
       }
     }
 
+    // mounted ConfigMaps and Secrets follow the API (a scale rewrites runtime.yaml's replica
+    // count, which each running replica's tenant shares depend on)
+    for (Replica r : list) {
+      if (r.hash.equals(hash) && r.process.isAlive() && !r.stopping) {
+        r.root.refresh(client, namespace, d.getSpec().getTemplate().getSpec(), runtimeContainer(d));
+      }
+    }
+
     // probes
     Probe readiness = runtimeContainer(d).getReadinessProbe();
     for (Replica r : list) {
@@ -340,7 +348,7 @@ final class Kubelet implements AutoCloseable {
             + ", NDD_POD_ROOT="
             + root
             + ")");
-    Replica r = new Replica(pod, hash, port, process, Instant.now());
+    Replica r = new Replica(pod, hash, port, process, podRoot, Instant.now());
     Pod object = pod(d, r);
     client.pods().inNamespace(namespace).resource(object).create();
     return r;
@@ -682,16 +690,19 @@ final class Kubelet implements AutoCloseable {
     final String hash;
     final int port;
     final ChildProcess process;
+    final PodRoot root;
     final Instant started;
     volatile boolean ready;
     boolean stopping;
     Boolean podWrittenReady;
 
-    Replica(String pod, String hash, int port, ChildProcess process, Instant started) {
+    Replica(
+        String pod, String hash, int port, ChildProcess process, PodRoot root, Instant started) {
       this.pod = pod;
       this.hash = hash;
       this.port = port;
       this.process = process;
+      this.root = root;
       this.started = started;
     }
   }

@@ -45,11 +45,37 @@ record PodRoot(Path dir) {
    */
   List<String> mount(KubernetesClient client, String namespace, PodSpec pod, Container container)
       throws IOException {
+    return mount(client, namespace, pod, container, false);
+  }
+
+  /**
+   * Brings the mounted ConfigMap and Secret files of a running container up to date, as the kubelet
+   * does periodically: a file is replaced (atomically) only when its content changed, so the
+   * runtime's config watcher sees one change per API change, never a half-written file.
+   */
+  void refresh(KubernetesClient client, String namespace, PodSpec pod, Container container)
+      throws IOException {
+    mount(client, namespace, pod, container, true);
+  }
+
+  private List<String> mount(
+      KubernetesClient client,
+      String namespace,
+      PodSpec pod,
+      Container container,
+      boolean filesOnly)
+      throws IOException {
     List<String> notes = new java.util.ArrayList<>();
     for (VolumeMount mount :
         Objects.requireNonNullElse(container.getVolumeMounts(), List.<VolumeMount>of())) {
       Volume volume = volume(pod, mount.getName());
       Path at = resolve(mount.getMountPath());
+      if (filesOnly
+          && volume.getConfigMap() == null
+          && volume.getSecret() == null
+          && volume.getProjected() == null) {
+        continue;
+      }
       Files.createDirectories(at.getParent());
       if (volume.getHostPath() != null) {
         Path node = Path.of(volume.getHostPath().getPath());
@@ -154,7 +180,7 @@ record PodRoot(Path dir) {
       throws IOException {
     if (items == null || items.isEmpty()) {
       for (Map.Entry<String, String> file : data.entrySet()) {
-        Files.writeString(at.resolve(file.getKey()), file.getValue());
+        replace(at.resolve(file.getKey()), file.getValue());
       }
       return;
     }
@@ -165,7 +191,21 @@ record PodRoot(Path dir) {
       }
       Path file = at.resolve(item.getPath());
       Files.createDirectories(file.getParent());
-      Files.writeString(file, content);
+      replace(file, content);
     }
+  }
+
+  /** Writes {@code content} to {@code file} unless it already holds it, by an atomic rename. */
+  private static void replace(Path file, String content) throws IOException {
+    if (Files.isRegularFile(file) && Files.readString(file).equals(content)) {
+      return;
+    }
+    Path next = file.resolveSibling("." + file.getFileName() + ".next");
+    Files.writeString(next, content);
+    Files.move(
+        next,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -5,16 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +89,19 @@ class LocalFleetIT {
 
   private static HttpResponse<String> send(HttpRequest request) throws Exception {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code fleet.replicas} of every runtime.yaml mounted in a pod of the fleet. */
+  private static List<Integer> mountedReplicaCounts() throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<Integer> counts = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(fleet.work().resolve("pods").resolve(NAMESPACE))) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().equals("runtime.yaml")).toList()) {
+        counts.add(yaml.readTree(file.toFile()).path("fleet").path("replicas").asInt(-1));
+      }
+    }
+    return counts;
   }
 
   private static void scale(int replicas) throws Exception {
@@ -176,6 +193,10 @@ class LocalFleetIT {
                 assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(2);
                 assertThat(fleetReady()).isEqualTo(2);
               });
+      // the scale rewrote the ConfigMap's replica count (tenant shares depend on it), and the
+      // stand-in kubelet brought it into the running first replica's mounted file too
+      eventually()
+          .untilAsserted(() -> assertThat(mountedReplicaCounts()).hasSize(2).containsOnly(2));
 
       // 2 → 1: one process stops
       scale(1);
