@@ -18,6 +18,7 @@ import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.stream.Stream;
  */
 public final class BenchCommand implements Command {
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Before any timing: a small model's kernels need ~100 forwards before the JIT has compiled them.
+  private static final Duration WARM_UP = Duration.ofSeconds(1);
 
   @Override
   public String name() {
@@ -110,6 +113,7 @@ public final class BenchCommand implements Command {
           new CpuForwardPass(
               checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
 
+      pass.warmUp(WARM_UP);
       KvCache cache = pass.newCache(context + largest);
       Random random = new Random(1);
       long prefillStart = System.nanoTime();
