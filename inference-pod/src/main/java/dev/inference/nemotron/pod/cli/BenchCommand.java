@@ -7,6 +7,7 @@ import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.engine.cpu.CpuKvCache;
 import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cpu.MemoryBandwidth;
 import dev.inference.nemotron.pod.engine.cpu.WorkerPool;
@@ -55,6 +56,8 @@ public final class BenchCommand implements Command {
         "  --rows 1,8,16,32     chunk sizes B to time (1 is always added: the baseline)",
         "  --iterations N       timed forwards per size (default 5, after 1 warm-up)",
         "  --context C          positions in the cache before each forward (default 64)",
+        "  --random-context     fill the cache with random K/V instead of prefill forwards",
+        "                       (long contexts in seconds; attention costs the same)",
         "  --draft              also time B-row draft forwards (BIDIRECTIONAL, draft LoRA on)",
         "  --bandwidth-mb M     size of the memory-bandwidth probe (default 1024)",
         "  --json               print one JSON document");
@@ -79,6 +82,7 @@ public final class BenchCommand implements Command {
     int iterations = args.integer("iterations", 5);
     int context = args.integer("context", 64);
     boolean draft = args.flag("draft");
+    boolean randomContext = args.flag("random-context");
     int bandwidthMb = args.integer("bandwidth-mb", 1024);
     boolean json = args.flag("json");
     args.requireAllUsed();
@@ -114,10 +118,13 @@ public final class BenchCommand implements Command {
               checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
 
       pass.warmUp(WARM_UP);
-      KvCache cache = pass.newCache(context + largest);
+      CpuKvCache cache = pass.newCache(context + largest);
       Random random = new Random(1);
       long prefillStart = System.nanoTime();
-      for (int filled = 0; filled < context; ) {
+      if (randomContext) {
+        cache.appendRandom(context, 1);
+      }
+      for (int filled = cache.length(); filled < context; ) {
         int n = Math.min(64, context - filled);
         pass.forward(cache, Chunk.causalWrite(randomIds(random, n, pass), filled, new int[0]));
         filled += n;
