@@ -88,14 +88,14 @@ final class Attention {
     final float[] max; // [group]
     final float[] sum; // [group]
     final float[] acc; // [group, headDim], unnormalised output
-    final int[] visibleRows; // chunk rows a row sees
+    final int[] at; // [TILE] offsets of a tile's keys and values
 
     GroupState(int group, int headDim) {
       scores = new float[group * TILE];
       max = new float[group];
       sum = new float[group];
       acc = new float[group * headDim];
-      visibleRows = new int[TILE];
+      at = new int[TILE];
     }
   }
 
@@ -106,36 +106,15 @@ final class Attention {
     int kvWidth = kvHeads * headDim;
     int q0 = row * queryWidth + g * groupSize * headDim; // the group's first query head
     int kv0 = g * headDim;
-    float invSqrt = (float) (1.0 / Math.sqrt(headDim));
     Arrays.fill(st.max, Float.NEGATIVE_INFINITY);
     Arrays.fill(st.sum, 0f);
     Arrays.fill(st.acc, 0f);
-    short[] cacheK16 = seg.cacheK16();
-    short[] cacheV16 = seg.cacheV16();
     for (int p0 = 0; p0 < seg.past(); p0 += TILE) {
       int count = Math.min(TILE, seg.past() - p0);
       for (int t = 0; t < count; t++) {
-        int at = (p0 + t) * kvWidth + kv0;
-        for (int h = 0; h < groupSize; h++) {
-          float dot =
-              cacheK16 != null
-                  ? kernels.dotBf16(q, q0 + h * headDim, cacheK16, at, headDim)
-                  : kernels.dot(q, q0 + h * headDim, seg.cacheK(), at, headDim);
-          st.scores[h * TILE + t] = dot * invSqrt;
-        }
+        st.at[t] = (p0 + t) * kvWidth + kv0;
       }
-      rescale(st, count);
-      for (int t = 0; t < count; t++) {
-        int at = (p0 + t) * kvWidth + kv0;
-        for (int h = 0; h < groupSize; h++) {
-          float weight = st.scores[h * TILE + t];
-          if (cacheV16 != null) {
-            kernels.axpyBf16(weight, cacheV16, at, st.acc, h * headDim, headDim);
-          } else {
-            kernels.axpy(weight, seg.cacheV(), at, st.acc, h * headDim, headDim);
-          }
-        }
-      }
+      tile(q, q0, seg.cacheK(), seg.cacheK16(), seg.cacheV(), seg.cacheV16(), count, st);
     }
     // The chunk's own rows (fresh K/V, F32) that this row sees, a tile at a time.
     boolean[] sees = seg.visible()[row - seg.rowStart()];
@@ -144,24 +123,11 @@ final class Attention {
       int count = 0;
       for (; j < seg.rows() && count < TILE; j++) {
         if (sees[j]) {
-          st.visibleRows[count++] = seg.rowStart() + j;
+          st.at[count++] = (seg.rowStart() + j) * kvWidth + kv0;
         }
       }
-      if (count == 0) {
-        continue;
-      }
-      for (int t = 0; t < count; t++) {
-        int at = st.visibleRows[t] * kvWidth + kv0;
-        for (int h = 0; h < groupSize; h++) {
-          st.scores[h * TILE + t] = kernels.dot(q, q0 + h * headDim, k, at, headDim) * invSqrt;
-        }
-      }
-      rescale(st, count);
-      for (int t = 0; t < count; t++) {
-        int at = st.visibleRows[t] * kvWidth + kv0;
-        for (int h = 0; h < groupSize; h++) {
-          kernels.axpy(st.scores[h * TILE + t], v, at, st.acc, h * headDim, headDim);
-        }
+      if (count > 0) {
+        tile(q, q0, k, null, v, null, count, st);
       }
     }
     for (int h = 0; h < groupSize; h++) {
@@ -170,6 +136,51 @@ final class Attention {
       int o = q0 + h * headDim;
       for (int d = 0; d < headDim; d++) {
         out[o + d] = st.acc[h * headDim + d] * norm;
+      }
+    }
+  }
+
+  /**
+   * One tile of {@code count} keys and values at {@code st.at}: scores, the online softmax, the
+   * weighted values. The vector kernels take the group's heads together (each K/V vector loaded
+   * once); other kernels go head by head.
+   */
+  private void tile(
+      float[] q,
+      int q0,
+      float[] keys,
+      short[] keys16,
+      float[] values,
+      short[] values16,
+      int count,
+      GroupState st) {
+    float invSqrt = (float) (1.0 / Math.sqrt(headDim));
+    if (kernels instanceof VectorKernels) {
+      VectorKernels.groupScores(
+          q, q0, groupSize, headDim, keys, keys16, st.at, count, invSqrt, st.scores, TILE);
+      rescale(st, count);
+      VectorKernels.groupWeightedSum(
+          st.scores, TILE, groupSize, headDim, values, values16, st.at, count, st.acc);
+      return;
+    }
+    for (int t = 0; t < count; t++) {
+      for (int h = 0; h < groupSize; h++) {
+        float dot =
+            keys16 != null
+                ? kernels.dotBf16(q, q0 + h * headDim, keys16, st.at[t], headDim)
+                : kernels.dot(q, q0 + h * headDim, keys, st.at[t], headDim);
+        st.scores[h * TILE + t] = dot * invSqrt;
+      }
+    }
+    rescale(st, count);
+    for (int t = 0; t < count; t++) {
+      for (int h = 0; h < groupSize; h++) {
+        float weight = st.scores[h * TILE + t];
+        if (values16 != null) {
+          kernels.axpyBf16(weight, values16, st.at[t], st.acc, h * headDim, headDim);
+        } else {
+          kernels.axpy(weight, values, st.at[t], st.acc, h * headDim, headDim);
+        }
       }
     }
   }

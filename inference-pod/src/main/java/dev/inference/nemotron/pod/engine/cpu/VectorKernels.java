@@ -548,4 +548,154 @@ public final class VectorKernels implements Kernels {
     }
     return sum;
   }
+
+  // Grouped-query attention: the query heads of one KV group against a tile of keys and values,
+  // each key and value vector loaded once for the whole group (four heads per pass).
+
+  /**
+   * {@code scores[h * stride + t] = dot(q[q0 + h * headDim ..], keys[at[t] ..]) * scale} for heads
+   * {@code h < group} and keys {@code t < count}; keys in F32 ({@code keys}) or, when it is null,
+   * in BF16 ({@code keys16}).
+   */
+  static void groupScores(
+      float[] q,
+      int q0,
+      int group,
+      int headDim,
+      float[] keys,
+      short[] keys16,
+      int[] at,
+      int count,
+      float scale,
+      float[] scores,
+      int stride) {
+    int bound = FLOATS.loopBound(headDim);
+    int h = 0;
+    for (; h + 4 <= group; h += 4) {
+      int qa = q0 + h * headDim;
+      int qb = qa + headDim;
+      int qc = qb + headDim;
+      int qd = qc + headDim;
+      for (int t = 0; t < count; t++) {
+        int k0 = at[t];
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
+        int d = 0;
+        for (; d < bound; d += LANES) {
+          FloatVector k =
+              keys != null ? FloatVector.fromArray(FLOATS, keys, k0 + d) : bf16(keys16, k0 + d);
+          a0 = FloatVector.fromArray(FLOATS, q, qa + d).fma(k, a0);
+          a1 = FloatVector.fromArray(FLOATS, q, qb + d).fma(k, a1);
+          a2 = FloatVector.fromArray(FLOATS, q, qc + d).fma(k, a2);
+          a3 = FloatVector.fromArray(FLOATS, q, qd + d).fma(k, a3);
+        }
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
+        for (; d < headDim; d++) {
+          float k = keys != null ? keys[k0 + d] : Bf16.toFloat(keys16[k0 + d]);
+          s0 += q[qa + d] * k;
+          s1 += q[qb + d] * k;
+          s2 += q[qc + d] * k;
+          s3 += q[qd + d] * k;
+        }
+        int o = h * stride + t;
+        scores[o] = s0 * scale;
+        scores[o + stride] = s1 * scale;
+        scores[o + 2 * stride] = s2 * scale;
+        scores[o + 3 * stride] = s3 * scale;
+      }
+    }
+    for (; h < group; h++) {
+      int qa = q0 + h * headDim;
+      for (int t = 0; t < count; t++) {
+        int k0 = at[t];
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        int d = 0;
+        for (; d < bound; d += LANES) {
+          FloatVector k =
+              keys != null ? FloatVector.fromArray(FLOATS, keys, k0 + d) : bf16(keys16, k0 + d);
+          a0 = FloatVector.fromArray(FLOATS, q, qa + d).fma(k, a0);
+        }
+        float s0 = sum(a0);
+        for (; d < headDim; d++) {
+          s0 += q[qa + d] * (keys != null ? keys[k0 + d] : Bf16.toFloat(keys16[k0 + d]));
+        }
+        scores[h * stride + t] = s0 * scale;
+      }
+    }
+  }
+
+  /**
+   * {@code acc[h * headDim + d] += sum_t weights[h * stride + t] * values[at[t] + d]} for heads
+   * {@code h < group}, summed over {@code t} in order; values in F32 ({@code values}) or, when it
+   * is null, in BF16 ({@code values16}).
+   */
+  static void groupWeightedSum(
+      float[] weights,
+      int stride,
+      int group,
+      int headDim,
+      float[] values,
+      short[] values16,
+      int[] at,
+      int count,
+      float[] acc) {
+    int bound = FLOATS.loopBound(headDim);
+    int h = 0;
+    for (; h + 4 <= group; h += 4) {
+      int w0 = h * stride;
+      int o0 = h * headDim;
+      for (int d = 0; d < bound; d += LANES) {
+        FloatVector a0 = FloatVector.fromArray(FLOATS, acc, o0 + d);
+        FloatVector a1 = FloatVector.fromArray(FLOATS, acc, o0 + headDim + d);
+        FloatVector a2 = FloatVector.fromArray(FLOATS, acc, o0 + 2 * headDim + d);
+        FloatVector a3 = FloatVector.fromArray(FLOATS, acc, o0 + 3 * headDim + d);
+        for (int t = 0; t < count; t++) {
+          int v0 = at[t] + d;
+          FloatVector v =
+              values != null ? FloatVector.fromArray(FLOATS, values, v0) : bf16(values16, v0);
+          a0 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + t]), a0);
+          a1 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + stride + t]), a1);
+          a2 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + 2 * stride + t]), a2);
+          a3 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + 3 * stride + t]), a3);
+        }
+        a0.intoArray(acc, o0 + d);
+        a1.intoArray(acc, o0 + headDim + d);
+        a2.intoArray(acc, o0 + 2 * headDim + d);
+        a3.intoArray(acc, o0 + 3 * headDim + d);
+      }
+      for (int d = bound; d < headDim; d++) {
+        for (int t = 0; t < count; t++) {
+          float v = values != null ? values[at[t] + d] : Bf16.toFloat(values16[at[t] + d]);
+          for (int g = 0; g < 4; g++) {
+            acc[o0 + g * headDim + d] += weights[w0 + g * stride + t] * v;
+          }
+        }
+      }
+    }
+    for (; h < group; h++) {
+      int w0 = h * stride;
+      int o0 = h * headDim;
+      for (int d = 0; d < bound; d += LANES) {
+        FloatVector a0 = FloatVector.fromArray(FLOATS, acc, o0 + d);
+        for (int t = 0; t < count; t++) {
+          int v0 = at[t] + d;
+          FloatVector v =
+              values != null ? FloatVector.fromArray(FLOATS, values, v0) : bf16(values16, v0);
+          a0 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + t]), a0);
+        }
+        a0.intoArray(acc, o0 + d);
+      }
+      for (int d = bound; d < headDim; d++) {
+        for (int t = 0; t < count; t++) {
+          float v = values != null ? values[at[t] + d] : Bf16.toFloat(values16[at[t] + d]);
+          acc[o0 + d] += weights[w0 + t] * v;
+        }
+      }
+    }
+  }
 }
