@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inference.nemotron.pod.engine.AttentionMask;
 import dev.inference.nemotron.pod.engine.Chunk;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvDtype;
+import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.engine.cpu.CpuKvCache;
 import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
@@ -118,7 +120,10 @@ public final class BenchCommand implements Command {
               checkpoint.config(), checkpoint.weights(), checkpoint.draftAdapter(), settings);
 
       pass.warmUp(WARM_UP);
-      CpuKvCache cache = pass.newCache(context + largest);
+      // The KV dtype of the server's pool (ndd.kv.dtype), so long-context figures match serving.
+      CpuKvCache cache =
+          pass.newCache(
+              context + largest, new KvPool(Long.MAX_VALUE, KvDtype.fromSystemProperties()));
       Random random = new Random(1);
       long prefillStart = System.nanoTime();
       if (randomContext) {

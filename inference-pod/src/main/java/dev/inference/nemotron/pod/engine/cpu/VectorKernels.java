@@ -4,7 +4,6 @@ import dev.inference.nemotron.pod.model.DType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -130,10 +129,6 @@ public final class VectorKernels implements Kernels {
       }
       return;
     }
-    if (dtype == DType.BF16) {
-      bf16TimesRows(w, n, from, to, x, rows, out, outDim);
-      return;
-    }
     // Decode a block of weight rows, then stream the input rows past it four at a time: each
     // input row is read once per block rather than once per weight row.
     for (int j0 = from; j0 < to; j0 += SCRATCH_ROWS) {
@@ -174,142 +169,6 @@ public final class VectorKernels implements Kernels {
       tail += dtype.decode(w, first + i) * x[i];
     }
     return sum + tail;
-  }
-
-  /** Floats of the input dimension per slice of the multi-row BF16 kernel. */
-  private static final int SLICE = 512;
-
-  /** Weight rows per block of the multi-row BF16 kernel. */
-  private static final int BLOCK = 16;
-
-  // Accumulators parked between slices, one vector per (input row, weight row of the block).
-  private static final ThreadLocal<float[][]> PARK = ThreadLocal.withInitial(() -> new float[1][0]);
-
-  /**
-   * Rows {@code [from, to)} of a BF16 {@code W} times every input row, blocked for the caches: a
-   * block of {@link #BLOCK} weight rows and a tile of four input rows, one {@link #SLICE} of the
-   * input dimension at a time (16 KB of weights and 8 KB of inputs: both stay in L1 while the tile
-   * runs), with the weights converted in registers. Each output element still has one accumulator
-   * that runs over the input dimension in order (parked in memory between slices, which is exact),
-   * then the butterfly sum and the scalar tail: the order of {@link #fusedDot}, whatever the number
-   * of rows.
-   */
-  private static void bf16TimesRows(
-      MemorySegment w, int n, int from, int to, float[] x, int rows, float[] out, int outDim) {
-    int bound = FLOATS.loopBound(n);
-    float[][] holder = PARK.get();
-    if (holder[0].length < rows * BLOCK * LANES) {
-      holder[0] = new float[rows * BLOCK * LANES];
-    }
-    float[] park = holder[0];
-    for (int j0 = from; j0 < to; j0 += BLOCK) {
-      int count = Math.min(BLOCK, to - j0);
-      Arrays.fill(park, 0, rows * BLOCK * LANES, 0f);
-      for (int k0 = 0; k0 < bound; k0 += SLICE) {
-        int k1 = Math.min(bound, k0 + SLICE);
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-          int q = 0;
-          for (; q + 2 <= count; q += 2) {
-            pairTimesFour(
-                w, (long) (j0 + q) * n, n, x, r * n, n, k0, k1, park, (r * BLOCK + q) * LANES);
-          }
-          for (; q < count; q++) {
-            for (int t = 0; t < 4; t++) {
-              oneTimesOne(
-                  w,
-                  (long) (j0 + q) * n,
-                  x,
-                  (r + t) * n,
-                  k0,
-                  k1,
-                  park,
-                  ((r + t) * BLOCK + q) * LANES);
-            }
-          }
-        }
-        for (; r < rows; r++) {
-          for (int q = 0; q < count; q++) {
-            oneTimesOne(w, (long) (j0 + q) * n, x, r * n, k0, k1, park, (r * BLOCK + q) * LANES);
-          }
-        }
-      }
-      for (int r = 0; r < rows; r++) {
-        for (int q = 0; q < count; q++) {
-          FloatVector acc = FloatVector.fromArray(FLOATS, park, (r * BLOCK + q) * LANES);
-          out[r * outDim + j0 + q] =
-              sum(acc) + bf16Tail(w, (long) (j0 + q) * n, x, r * n, bound, n);
-        }
-      }
-    }
-  }
-
-  /**
-   * Slice {@code [k0, k1)} of two BF16 weight rows (elements {@code first}, {@code first + n})
-   * against four input rows ({@code x0}, {@code x0 + xStride}, ...): eight accumulators taken from
-   * and put back to {@code park} ({@code p}: first weight row's four input rows {@code BLOCK *
-   * LANES} apart, the second weight row one vector after each).
-   */
-  private static void pairTimesFour(
-      MemorySegment w,
-      long first,
-      int n,
-      float[] x,
-      int x0,
-      int xStride,
-      int k0,
-      int k1,
-      float[] park,
-      int p) {
-    int ps = BLOCK * LANES;
-    long b0 = first * 2;
-    long b1 = b0 + 2L * n;
-    int x1 = x0 + xStride;
-    int x2 = x1 + xStride;
-    int x3 = x2 + xStride;
-    FloatVector a00 = FloatVector.fromArray(FLOATS, park, p);
-    FloatVector a10 = FloatVector.fromArray(FLOATS, park, p + LANES);
-    FloatVector a01 = FloatVector.fromArray(FLOATS, park, p + ps);
-    FloatVector a11 = FloatVector.fromArray(FLOATS, park, p + ps + LANES);
-    FloatVector a02 = FloatVector.fromArray(FLOATS, park, p + 2 * ps);
-    FloatVector a12 = FloatVector.fromArray(FLOATS, park, p + 2 * ps + LANES);
-    FloatVector a03 = FloatVector.fromArray(FLOATS, park, p + 3 * ps);
-    FloatVector a13 = FloatVector.fromArray(FLOATS, park, p + 3 * ps + LANES);
-    for (int i = k0; i < k1; i += LANES) {
-      FloatVector u = bf16(w, b0 + 2L * i);
-      FloatVector t = bf16(w, b1 + 2L * i);
-      FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
-      a00 = u.fma(v, a00);
-      a10 = t.fma(v, a10);
-      v = FloatVector.fromArray(FLOATS, x, x1 + i);
-      a01 = u.fma(v, a01);
-      a11 = t.fma(v, a11);
-      v = FloatVector.fromArray(FLOATS, x, x2 + i);
-      a02 = u.fma(v, a02);
-      a12 = t.fma(v, a12);
-      v = FloatVector.fromArray(FLOATS, x, x3 + i);
-      a03 = u.fma(v, a03);
-      a13 = t.fma(v, a13);
-    }
-    a00.intoArray(park, p);
-    a10.intoArray(park, p + LANES);
-    a01.intoArray(park, p + ps);
-    a11.intoArray(park, p + ps + LANES);
-    a02.intoArray(park, p + 2 * ps);
-    a12.intoArray(park, p + 2 * ps + LANES);
-    a03.intoArray(park, p + 3 * ps);
-    a13.intoArray(park, p + 3 * ps + LANES);
-  }
-
-  /** {@link #pairTimesFour} for one weight row and one input row (the edges of a block). */
-  private static void oneTimesOne(
-      MemorySegment w, long first, float[] x, int x0, int k0, int k1, float[] park, int p) {
-    long b0 = first * 2;
-    FloatVector acc = FloatVector.fromArray(FLOATS, park, p);
-    for (int i = k0; i < k1; i += LANES) {
-      acc = bf16(w, b0 + 2L * i).fma(FloatVector.fromArray(FLOATS, x, x0 + i), acc);
-    }
-    acc.intoArray(park, p);
   }
 
   /**

@@ -25,8 +25,8 @@ class BlockedMatmulTest {
 
   @RepeatedTest(12)
   void bf16RowsMatchTheScalarTwinAndTheirOneRowSelves() {
-    int n = 1 + random.nextInt(1400); // up to three 512-float slices, with a scalar tail
-    int outDim = 1 + random.nextInt(40); // up to three 16-row weight blocks
+    int n = 1 + random.nextInt(1400); // with and without a scalar tail
+    int outDim = 1 + random.nextInt(40); // several 8-row decoded blocks, 4-row fused groups
     int rows = 2 + random.nextInt(10); // four-row tiles and leftover rows
     int from = random.nextInt(outDim);
     int to = from + 1 + random.nextInt(outDim - from);
