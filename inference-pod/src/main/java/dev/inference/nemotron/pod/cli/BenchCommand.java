@@ -9,7 +9,10 @@ import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.KvDtype;
+import dev.inference.nemotron.pod.engine.KvPool;
 import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
+import dev.inference.nemotron.pod.engine.cpu.CpuKvCache;
 import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cpu.MemoryBandwidth;
 import dev.inference.nemotron.pod.engine.cpu.WorkerPool;
@@ -23,6 +26,7 @@ import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +42,8 @@ import java.util.stream.Stream;
  */
 public final class BenchCommand implements Command {
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Before any timing: a small model's kernels need ~100 forwards before the JIT has compiled them.
+  private static final Duration WARM_UP = Duration.ofSeconds(1);
 
   @Override
   public String name() {
@@ -57,6 +63,8 @@ public final class BenchCommand implements Command {
         "  --rows 1,8,16,32     chunk sizes B to time (1 is always added: the baseline)",
         "  --iterations N       timed forwards per size (default 5, after 1 warm-up)",
         "  --context C          positions in the cache before each forward (default 64)",
+        "  --random-context     fill the cache with random K/V instead of prefill forwards",
+        "                       (long contexts in seconds; attention costs the same)",
         "  --draft              also time B-row draft forwards (BIDIRECTIONAL, draft LoRA on)",
         "  --bandwidth-mb M     size of the memory-bandwidth probe (default 1024)",
         "  --json               print one JSON document",
@@ -84,6 +92,7 @@ public final class BenchCommand implements Command {
     int iterations = args.integer("iterations", 5);
     int context = args.integer("context", 64);
     boolean draft = args.flag("draft");
+    boolean randomContext = args.flag("random-context");
     int bandwidthMb = args.integer("bandwidth-mb", 1024);
     boolean json = args.flag("json");
     QuantizationPlan quantization = GenerateCommand.quantization(args);
@@ -124,10 +133,22 @@ public final class BenchCommand implements Command {
               checkpoint.draftAdapter(),
               System.err);
 
-      KvCache cache = pass.newCache(context + largest);
+      if (pass instanceof CpuForwardPass cpu) {
+        cpu.warmUp(WARM_UP);
+      }
+      // The KV dtype of the server's pool (ndd.kv.dtype), so long-context figures match serving.
+      KvCache cache =
+          pass.newCache(
+              context + largest, new KvPool(Long.MAX_VALUE, KvDtype.fromSystemProperties()));
       Random random = new Random(1);
       long prefillStart = System.nanoTime();
-      for (int filled = 0; filled < context; ) {
+      if (randomContext) {
+        if (!(cache instanceof CpuKvCache cpuCache)) {
+          throw new UsageException("--random-context fills a CPU cache; run it with --backend cpu");
+        }
+        cpuCache.appendRandom(context, 1);
+      }
+      for (int filled = cache.length(); filled < context; ) {
         int n = Math.min(64, context - filled);
         pass.forward(cache, Chunk.causalWrite(randomIds(random, n, pass), filled, new int[0]));
         filled += n;

@@ -10,6 +10,7 @@ import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
+import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.serve.ModelRuntime;
 import dev.inference.nemotron.pod.serve.RequestException;
@@ -17,8 +18,10 @@ import dev.inference.nemotron.pod.tokenizer.ChatMessage;
 import dev.inference.nemotron.pod.tokenizer.StreamingDecoder;
 import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,6 +34,9 @@ import java.util.Optional;
 public final class GenerateCommand implements Command {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double DEFAULT_THRESHOLD = 0.9;
+  // Long enough for a small model's kernels to be compiled before the first token; one or two
+  // forwards of a 1B model, whose first forward already runs its loops long enough to compile them.
+  private static final Duration WARM_UP = Duration.ofMillis(250);
 
   @Override
   public String name() {
@@ -156,18 +162,23 @@ public final class GenerateCommand implements Command {
                 .replace("temperature", "--temperature"));
       }
       KvCache cache = runtime.model().newCache(plan.cachePositions());
+      if (runtime.model() instanceof CpuForwardPass cpu) {
+        cpu.warmUp(WARM_UP);
+      }
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // Stream text unless stop strings must first be cut off or JSON is asked for.
       boolean stream = !json && stops.isEmpty();
       StreamingDecoder streaming = tokenizer.streamingDecoder(true);
+      TokenTimes times = new TokenTimes();
       TokenListener listener =
           stream
               ? id -> {
+                times.record();
                 out.print(streaming.push(id));
                 out.flush();
               }
-              : TokenListener.NONE;
+              : id -> times.record();
       long start = System.nanoTime();
       DecodeResult result =
           plan.decoder()
@@ -190,6 +201,7 @@ public final class GenerateCommand implements Command {
                     promptIds.length,
                     seconds,
                     loadSeconds,
+                    times,
                     plan.sampling(),
                     block,
                     threshold,
@@ -198,13 +210,16 @@ public final class GenerateCommand implements Command {
         out.println(stream ? streaming.finish() : text);
         System.err.printf(
             Locale.ROOT,
-            "[%s] %d tokens, %d forwards, %.3f tokens/forward, %.2f s, stop %s%n",
+            "[%s] %d tokens, %d forwards, %.3f tokens/forward, %.2f s, stop %s;"
+                + " first token %.2f s after process start, then %.2f tokens/s%n",
             mode.cliName(),
             result.tokens(),
             result.forwards(),
             result.tokensPerForward(),
             seconds,
-            result.stopReason());
+            result.stopReason(),
+            times.firstTokenSecondsSinceStart(),
+            times.steadyTokensPerSecond());
       }
     }
   }
@@ -237,6 +252,7 @@ public final class GenerateCommand implements Command {
       int promptTokens,
       double seconds,
       double loadSeconds,
+      TokenTimes times,
       SamplingParams params,
       int blockSize,
       double threshold,
@@ -255,6 +271,8 @@ public final class GenerateCommand implements Command {
     root.put("seconds", seconds);
     root.put("tokensPerSecond", seconds > 0 ? r.tokens() / seconds : 0);
     root.put("loadSeconds", loadSeconds);
+    root.put("firstTokenSecondsSinceStart", times.firstTokenSecondsSinceStart());
+    root.put("steadyTokensPerSecond", times.steadyTokensPerSecond());
     root.put("stopReason", r.stopReason().name());
     root.put("temperature", params.temperature());
     root.put("topK", params.topK());
@@ -278,5 +296,40 @@ public final class GenerateCommand implements Command {
     }
     root.put("cachedTokens", r.cachedTokens());
     return root;
+  }
+
+  /**
+   * When tokens were emitted: the first one against the process's start (what a user waits for, JVM
+   * start-up and loading included), and the rate after it (the prompt's forward and the first token
+   * excluded), which is what {@code ndd bench}'s one-row rate predicts for AR decoding.
+   */
+  static final class TokenTimes {
+    private long firstWallMillis = -1;
+    private long firstNanos;
+    private long lastNanos;
+    private int count;
+
+    void record() {
+      long now = System.nanoTime();
+      if (count++ == 0) {
+        firstWallMillis = System.currentTimeMillis();
+        firstNanos = now;
+      }
+      lastNanos = now;
+    }
+
+    /** Seconds from the JVM's start to the first token; 0 when none was emitted. */
+    double firstTokenSecondsSinceStart() {
+      return firstWallMillis < 0
+          ? 0
+          : (firstWallMillis - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+    }
+
+    /** Tokens after the first over the time since the first; 0 with fewer than two tokens. */
+    double steadyTokensPerSecond() {
+      return count < 2 || lastNanos == firstNanos
+          ? 0
+          : (count - 1) / ((lastNanos - firstNanos) / 1e9);
+    }
   }
 }

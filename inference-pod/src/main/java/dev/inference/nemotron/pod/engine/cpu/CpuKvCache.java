@@ -4,6 +4,7 @@ import dev.inference.nemotron.pod.engine.KvCache;
 import dev.inference.nemotron.pod.engine.KvDtype;
 import dev.inference.nemotron.pod.engine.KvPool;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * A sequence's K/V on the heap: per layer, keys (after RoPE) and values as {@code [allocated,
@@ -215,6 +216,31 @@ public final class CpuKvCache implements KvCache {
     }
     System.arraycopy(k, kOffset, keys[layer], position * width, width);
     System.arraycopy(v, vOffset, values[layer], position * width, width);
+  }
+
+  /**
+   * Appends {@code positions} of random keys and values (uniform in [-1, 1)) as if a prompt had
+   * been prefilled: for benchmarks of long contexts, whose real prefill would take minutes on a CPU
+   * while the cost of attending to the cache does not depend on what it holds.
+   */
+  public void appendRandom(int positions, long seed) {
+    if (positions < 0) {
+      throw new IllegalArgumentException("positions must be >= 0, got " + positions);
+    }
+    reserve(length + positions);
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] k = new float[width];
+    float[] v = new float[width];
+    for (int p = length; p < length + positions; p++) {
+      for (int l = 0; l < layers(); l++) {
+        for (int i = 0; i < width; i++) {
+          k[i] = (float) (random.nextDouble() * 2 - 1);
+          v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        stage(l, p, k, 0, v, 0);
+      }
+    }
+    extendTo(length + positions);
   }
 
   /** Makes staged positions up to {@code newLength} part of the cache. */

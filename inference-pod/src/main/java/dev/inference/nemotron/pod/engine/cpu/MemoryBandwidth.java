@@ -45,15 +45,36 @@ public final class MemoryBandwidth {
     }
   }
 
+  /**
+   * Four accumulators: one would bind the loop to the add latency (a vector per ~3 cycles), and the
+   * probe would then measure the core rather than the memory.
+   */
   private static float sum(MemorySegment data, long from, long to) {
     var species = FloatVector.SPECIES_PREFERRED;
-    FloatVector acc = FloatVector.zero(species);
+    int lanes = species.length();
+    FloatVector a0 = FloatVector.zero(species);
+    FloatVector a1 = FloatVector.zero(species);
+    FloatVector a2 = FloatVector.zero(species);
+    FloatVector a3 = FloatVector.zero(species);
     long i = from;
-    long bound = from + (to - from) / species.length() * species.length();
-    for (; i < bound; i += species.length()) {
-      acc = acc.add(FloatVector.fromMemorySegment(species, data, i * 4, ByteOrder.LITTLE_ENDIAN));
+    long bound = from + (to - from) / (4L * lanes) * (4L * lanes);
+    for (; i < bound; i += 4L * lanes) {
+      long at = i * 4;
+      a0 = a0.add(FloatVector.fromMemorySegment(species, data, at, ByteOrder.LITTLE_ENDIAN));
+      a1 =
+          a1.add(
+              FloatVector.fromMemorySegment(
+                  species, data, at + 4L * lanes, ByteOrder.LITTLE_ENDIAN));
+      a2 =
+          a2.add(
+              FloatVector.fromMemorySegment(
+                  species, data, at + 8L * lanes, ByteOrder.LITTLE_ENDIAN));
+      a3 =
+          a3.add(
+              FloatVector.fromMemorySegment(
+                  species, data, at + 12L * lanes, ByteOrder.LITTLE_ENDIAN));
     }
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < to; i++) {
       s += data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
     }

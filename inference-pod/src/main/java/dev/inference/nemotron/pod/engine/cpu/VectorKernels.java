@@ -116,7 +116,15 @@ public final class VectorKernels implements Kernels {
       float[] scratch) {
     if (rows == 1 && dtype != DType.F16) {
       // One input row: decode into registers and multiply at once, nothing to reuse a buffer for.
-      for (int j = from; j < to; j++) {
+      // Four weight rows per pass: four independent FMA chains hide the FMA latency that a single
+      // accumulator (the fixed summation order) would otherwise expose.
+      int j = from;
+      if (dtype == DType.BF16) {
+        for (; j + 4 <= to; j += 4) {
+          fusedDotsBf16(w, (long) j * n, x, n, out, j);
+        }
+      }
+      for (; j < to; j++) {
         out[j] = fusedDot(dtype, w, (long) j * n, x, n);
       }
       return;
@@ -161,6 +169,47 @@ public final class VectorKernels implements Kernels {
       tail += dtype.decode(w, first + i) * x[i];
     }
     return sum + tail;
+  }
+
+  /**
+   * {@link #fusedDot} of the four BF16 weight rows starting at element {@code first} (rows {@code
+   * n} apart) into {@code out[o .. o + 3]}, each in exactly fusedDot's order.
+   */
+  private static void fusedDotsBf16(
+      MemorySegment w, long first, float[] x, int n, float[] out, int o) {
+    long b0 = first * 2;
+    long b1 = b0 + 2L * n;
+    long b2 = b1 + 2L * n;
+    long b3 = b2 + 2L * n;
+    FloatVector a0 = FloatVector.zero(FLOATS);
+    FloatVector a1 = FloatVector.zero(FLOATS);
+    FloatVector a2 = FloatVector.zero(FLOATS);
+    FloatVector a3 = FloatVector.zero(FLOATS);
+    int bound = FLOATS.loopBound(n);
+    int i = 0;
+    for (; i < bound; i += LANES) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, i);
+      long at = 2L * i;
+      a0 = bf16(w, b0 + at).fma(v, a0);
+      a1 = bf16(w, b1 + at).fma(v, a1);
+      a2 = bf16(w, b2 + at).fma(v, a2);
+      a3 = bf16(w, b3 + at).fma(v, a3);
+    }
+    out[o] = sum(a0) + bf16Tail(w, first, x, 0, i, n);
+    out[o + 1] = sum(a1) + bf16Tail(w, first + n, x, 0, i, n);
+    out[o + 2] = sum(a2) + bf16Tail(w, first + 2L * n, x, 0, i, n);
+    out[o + 3] = sum(a3) + bf16Tail(w, first + 3L * n, x, 0, i, n);
+  }
+
+  /**
+   * {@code sum W[first + i] * x[x0 + i]} over the scalar tail {@code i in [from, n)}, W in BF16.
+   */
+  private static float bf16Tail(MemorySegment w, long first, float[] x, int x0, int from, int n) {
+    float tail = 0f;
+    for (int i = from; i < n; i++) {
+      tail += DType.BF16.decode(w, first + i) * x[x0 + i];
+    }
+    return tail;
   }
 
   /**
@@ -357,5 +406,155 @@ public final class VectorKernels implements Kernels {
       sum += x[offset + i] * x[offset + i];
     }
     return sum;
+  }
+
+  // Grouped-query attention: the query heads of one KV group against a tile of keys and values,
+  // each key and value vector loaded once for the whole group (four heads per pass).
+
+  /**
+   * {@code scores[h * stride + t] = dot(q[q0 + h * headDim ..], keys[at[t] ..]) * scale} for heads
+   * {@code h < group} and keys {@code t < count}; keys in F32 ({@code keys}) or, when it is null,
+   * in BF16 ({@code keys16}).
+   */
+  static void groupScores(
+      float[] q,
+      int q0,
+      int group,
+      int headDim,
+      float[] keys,
+      short[] keys16,
+      int[] at,
+      int count,
+      float scale,
+      float[] scores,
+      int stride) {
+    int bound = FLOATS.loopBound(headDim);
+    int h = 0;
+    for (; h + 4 <= group; h += 4) {
+      int qa = q0 + h * headDim;
+      int qb = qa + headDim;
+      int qc = qb + headDim;
+      int qd = qc + headDim;
+      for (int t = 0; t < count; t++) {
+        int k0 = at[t];
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
+        int d = 0;
+        for (; d < bound; d += LANES) {
+          FloatVector k =
+              keys != null ? FloatVector.fromArray(FLOATS, keys, k0 + d) : bf16(keys16, k0 + d);
+          a0 = FloatVector.fromArray(FLOATS, q, qa + d).fma(k, a0);
+          a1 = FloatVector.fromArray(FLOATS, q, qb + d).fma(k, a1);
+          a2 = FloatVector.fromArray(FLOATS, q, qc + d).fma(k, a2);
+          a3 = FloatVector.fromArray(FLOATS, q, qd + d).fma(k, a3);
+        }
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
+        for (; d < headDim; d++) {
+          float k = keys != null ? keys[k0 + d] : Bf16.toFloat(keys16[k0 + d]);
+          s0 += q[qa + d] * k;
+          s1 += q[qb + d] * k;
+          s2 += q[qc + d] * k;
+          s3 += q[qd + d] * k;
+        }
+        int o = h * stride + t;
+        scores[o] = s0 * scale;
+        scores[o + stride] = s1 * scale;
+        scores[o + 2 * stride] = s2 * scale;
+        scores[o + 3 * stride] = s3 * scale;
+      }
+    }
+    for (; h < group; h++) {
+      int qa = q0 + h * headDim;
+      for (int t = 0; t < count; t++) {
+        int k0 = at[t];
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        int d = 0;
+        for (; d < bound; d += LANES) {
+          FloatVector k =
+              keys != null ? FloatVector.fromArray(FLOATS, keys, k0 + d) : bf16(keys16, k0 + d);
+          a0 = FloatVector.fromArray(FLOATS, q, qa + d).fma(k, a0);
+        }
+        float s0 = sum(a0);
+        for (; d < headDim; d++) {
+          s0 += q[qa + d] * (keys != null ? keys[k0 + d] : Bf16.toFloat(keys16[k0 + d]));
+        }
+        scores[h * stride + t] = s0 * scale;
+      }
+    }
+  }
+
+  /**
+   * {@code acc[h * headDim + d] += sum_t weights[h * stride + t] * values[at[t] + d]} for heads
+   * {@code h < group}, summed over {@code t} in order; values in F32 ({@code values}) or, when it
+   * is null, in BF16 ({@code values16}).
+   */
+  static void groupWeightedSum(
+      float[] weights,
+      int stride,
+      int group,
+      int headDim,
+      float[] values,
+      short[] values16,
+      int[] at,
+      int count,
+      float[] acc) {
+    int bound = FLOATS.loopBound(headDim);
+    int h = 0;
+    for (; h + 4 <= group; h += 4) {
+      int w0 = h * stride;
+      int o0 = h * headDim;
+      for (int d = 0; d < bound; d += LANES) {
+        FloatVector a0 = FloatVector.fromArray(FLOATS, acc, o0 + d);
+        FloatVector a1 = FloatVector.fromArray(FLOATS, acc, o0 + headDim + d);
+        FloatVector a2 = FloatVector.fromArray(FLOATS, acc, o0 + 2 * headDim + d);
+        FloatVector a3 = FloatVector.fromArray(FLOATS, acc, o0 + 3 * headDim + d);
+        for (int t = 0; t < count; t++) {
+          int v0 = at[t] + d;
+          FloatVector v =
+              values != null ? FloatVector.fromArray(FLOATS, values, v0) : bf16(values16, v0);
+          a0 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + t]), a0);
+          a1 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + stride + t]), a1);
+          a2 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + 2 * stride + t]), a2);
+          a3 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + 3 * stride + t]), a3);
+        }
+        a0.intoArray(acc, o0 + d);
+        a1.intoArray(acc, o0 + headDim + d);
+        a2.intoArray(acc, o0 + 2 * headDim + d);
+        a3.intoArray(acc, o0 + 3 * headDim + d);
+      }
+      for (int d = bound; d < headDim; d++) {
+        for (int t = 0; t < count; t++) {
+          float v = values != null ? values[at[t] + d] : Bf16.toFloat(values16[at[t] + d]);
+          for (int g = 0; g < 4; g++) {
+            acc[o0 + g * headDim + d] += weights[w0 + g * stride + t] * v;
+          }
+        }
+      }
+    }
+    for (; h < group; h++) {
+      int w0 = h * stride;
+      int o0 = h * headDim;
+      for (int d = 0; d < bound; d += LANES) {
+        FloatVector a0 = FloatVector.fromArray(FLOATS, acc, o0 + d);
+        for (int t = 0; t < count; t++) {
+          int v0 = at[t] + d;
+          FloatVector v =
+              values != null ? FloatVector.fromArray(FLOATS, values, v0) : bf16(values16, v0);
+          a0 = v.fma(FloatVector.broadcast(FLOATS, weights[w0 + t]), a0);
+        }
+        a0.intoArray(acc, o0 + d);
+      }
+      for (int d = bound; d < headDim; d++) {
+        for (int t = 0; t < count; t++) {
+          float v = values != null ? values[at[t] + d] : Bf16.toFloat(values16[at[t] + d]);
+          acc[o0 + d] += weights[w0 + t] * v;
+        }
+      }
+    }
   }
 }
