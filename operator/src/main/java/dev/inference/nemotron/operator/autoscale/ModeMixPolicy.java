@@ -68,6 +68,14 @@ public final class ModeMixPolicy {
   /** Percentages per mode, summing to 100. */
   public record Mix(int autoregressive, int diffusion, int selfSpeculation) {
 
+    /** The mix of a status value (absent shares count as 0). */
+    public static Mix of(dev.inference.nemotron.api.v1alpha1.EffectiveModeMix m) {
+      return new Mix(
+          Objects.requireNonNullElse(m.getAutoregressive(), 0),
+          Objects.requireNonNullElse(m.getDiffusion(), 0),
+          Objects.requireNonNullElse(m.getSelfSpeculation(), 0));
+    }
+
     /** The share of {@code mode} (a name of {@link #MODES}). */
     int share(String mode) {
       return switch (mode) {
