@@ -156,7 +156,11 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
             SpecSizing.gpuClass(spec),
             sizing,
             replicas,
-            settings);
+            settings,
+            // under the adaptive mode policy the mix the autoscaler holds in force
+            autoscaler
+                .effectiveModeMix(resource)
+                .orElseGet(() -> Fleet.configuredModeMix(resource)));
     SpecDiff diff = SpecDiff.between(deployment.flatMap(d -> SpecDiff.parse(appliedSpec(d))), spec);
     FleetContext.put(context, fleet);
     try {
@@ -191,7 +195,9 @@ public class NemotronDiffusionReconciler implements Reconciler<NemotronDiffusion
   @Override
   public List<EventSource<?, NemotronDiffusionDeployment>> prepareEventSources(
       EventSourceContext<NemotronDiffusionDeployment> context) {
-    return List.of(serviceMonitor.prometheusOperatorCrdWatch(context));
+    // the autoscaler asks through its source for one fleet when that fleet's mode mix changed
+    return List.of(
+        serviceMonitor.prometheusOperatorCrdWatch(context), autoscaler.reconcileRequests());
   }
 
   @Override

@@ -73,6 +73,12 @@ public class NemotronDiffusionDeploymentStatus {
   private List<ModeAdvice> modeAdvice;
 
   @JsonPropertyDescription(
+      "Under scaling.modePolicy adaptive, the mode mix in force (what the runtime configuration"
+          + " carries instead of spec.modes.mix), when it last shifted and why. Written by the"
+          + " autoscaler; absent under the static policy.")
+  private EffectiveModeMix effectiveModeMix;
+
+  @JsonPropertyDescription(
       "Memory needed per replica for the model, quantization, context length and concurrency,"
           + " against what the GPU class offers.")
   private Sizing sizing;
@@ -153,6 +159,14 @@ public class NemotronDiffusionDeploymentStatus {
 
   public void setModeAdvice(List<ModeAdvice> modeAdvice) {
     this.modeAdvice = modeAdvice;
+  }
+
+  public EffectiveModeMix getEffectiveModeMix() {
+    return effectiveModeMix;
+  }
+
+  public void setEffectiveModeMix(EffectiveModeMix effectiveModeMix) {
+    this.effectiveModeMix = effectiveModeMix;
   }
 
   public Sizing getSizing() {

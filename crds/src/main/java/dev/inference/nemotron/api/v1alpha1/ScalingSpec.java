@@ -52,6 +52,23 @@ public class ScalingSpec {
           + " external: an HPA or KEDA sets spec.replicas through the /scale subresource.")
   private ScalingActuator actuator = ScalingActuator.BUILTIN;
 
+  @Default("static")
+  @JsonPropertyDescription(
+      "static: requests that name no mode are spread by modes.mix as written. adaptive: the"
+          + " builtin autoscaler starts from modes.mix and, in the same cycle that decides replicas"
+          + " (never in a cycle that changes them), moves weight within modeBounds toward the mode"
+          + " giving the most tokens per second per replica (status.modeAdvice), with hysteresis:"
+          + " the advantage must exceed a margin over consecutive cycles and shifts are spaced by"
+          + " a dwell time. The mix in force is status.effectiveModeMix; the spec is never"
+          + " written. Changing the mix reloads the runtime configuration, no pod restarts.")
+  private ModePolicy modePolicy = ModePolicy.STATIC;
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "Per mode, the percentages the adaptive mode policy may give it (default 0 to 100 each)."
+          + " Ignored by the static policy.")
+  private ModeBounds modeBounds = new ModeBounds();
+
   public Integer getMinReplicas() {
     return minReplicas;
   }
@@ -82,6 +99,22 @@ public class ScalingSpec {
 
   public void setBehavior(ScalingBehavior behavior) {
     this.behavior = behavior;
+  }
+
+  public ModePolicy getModePolicy() {
+    return modePolicy;
+  }
+
+  public void setModePolicy(ModePolicy modePolicy) {
+    this.modePolicy = modePolicy;
+  }
+
+  public ModeBounds getModeBounds() {
+    return modeBounds;
+  }
+
+  public void setModeBounds(ModeBounds modeBounds) {
+    this.modeBounds = modeBounds;
   }
 
   public ScalingActuator getActuator() {

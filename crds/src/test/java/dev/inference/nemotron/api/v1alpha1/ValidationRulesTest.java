@@ -43,7 +43,11 @@ class ValidationRulesTest {
             ".spec.modes.mix",
             ".spec.modes.selfSpeculation",
             ".spec.scaling",
-            ".spec.scaling");
+            ".spec.scaling",
+            ".spec.scaling.modeBounds",
+            ".spec.scaling.modeBounds.autoregressive",
+            ".spec.scaling.modeBounds.diffusion",
+            ".spec.scaling.modeBounds.selfSpeculation");
     assertThat(rules).allSatisfy(rule -> assertThat(rule.message()).isNotBlank());
   }
 
@@ -183,6 +187,48 @@ class ValidationRulesTest {
         with(example("h100-8b.yaml"), "/spec/modes/mix", "{diffusion: 60}"),
         ".spec.modes.mix",
         "got 60");
+  }
+
+  @Test
+  void acceptsAdaptiveModePolicyWithBoundsAndDefaultsThemToFullRanges() {
+    ObjectNode cr =
+        with(
+            example("h100-8b.yaml"),
+            "/spec/scaling/modeBounds",
+            "{autoregressive: {min: 10}, selfSpeculation: {max: 80}}");
+    with(cr, "/spec/scaling/modePolicy", "adaptive");
+    assertAccepted(cr);
+    JsonNode bounds = admit(cr).defaulted().at("/spec/scaling/modeBounds");
+    assertThat(bounds.at("/autoregressive/max").asInt()).isEqualTo(100);
+    assertThat(bounds.at("/diffusion/min").asInt()).isZero();
+    assertThat(bounds.at("/selfSpeculation/max").asInt()).isEqualTo(80);
+  }
+
+  @Test
+  void rejectsAModeBoundWhoseMinExceedsItsMax() {
+    assertRejectedBy(
+        with(
+            example("h100-8b.yaml"), "/spec/scaling/modeBounds", "{diffusion: {min: 60, max: 40}}"),
+        ".spec.scaling.modeBounds.diffusion",
+        "min (60) must not exceed max (40)");
+  }
+
+  @Test
+  void rejectsModeBoundsThatAdmitNoMixSummingTo100() {
+    assertRejectedBy(
+        with(
+            example("h100-8b.yaml"),
+            "/spec/scaling/modeBounds",
+            "{autoregressive: {min: 50}, diffusion: {min: 60}}"),
+        ".spec.scaling.modeBounds",
+        "the mins sum to 110");
+    assertRejectedBy(
+        with(
+            example("h100-8b.yaml"),
+            "/spec/scaling/modeBounds",
+            "{autoregressive: {max: 20}, diffusion: {max: 20}, selfSpeculation: {max: 50}}"),
+        ".spec.scaling.modeBounds",
+        "the maxes to 90");
   }
 
   @Test

@@ -18,13 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nemotron_autoscaler_scrape_failures_total} (ready pods that did not answer), {@code
  * nemotron_autoscaler_cycle_seconds} (one fleet's scrape and decision) and {@code
  * nemotron_autoscaler_cycles_skipped_total} (a fleet's cycle still running when the next was due:
- * the operator is not keeping up with its interval).
+ * the operator is not keeping up with its interval), {@code
+ * nemotron_autoscaler_mode_mix_shifts_total} (changes of an adaptive fleet's effective mode mix)
+ * and {@code nemotron_autoscaler_mode_mix_percent{namespace,name,mode}} (the mix in force).
  */
 @ApplicationScoped
 public class AutoscalerMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> desired = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> mixShares = new ConcurrentHashMap<>();
   private final Timer cycle;
   private final Counter scrapeFailures;
   private final Counter skipped;
@@ -81,6 +84,32 @@ public class AutoscalerMetrics {
         .increment();
   }
 
+  /** Records a change of fleet {@code namespace/name}'s effective mode mix to {@code mix}. */
+  public void modeMixShifted(String namespace, String name, ModeMixPolicy.Mix mix) {
+    Counter.builder("nemotron.autoscaler.mode.mix.shifts")
+        .description("Changes of an adaptive fleet's effective mode mix")
+        .register(registry)
+        .increment();
+    share(namespace, name, "autoregressive", mix.autoregressive());
+    share(namespace, name, "diffusion", mix.diffusion());
+    share(namespace, name, "selfSpeculation", mix.selfSpeculation());
+  }
+
+  private void share(String namespace, String name, String mode, int percent) {
+    mixShares
+        .computeIfAbsent(
+            namespace + "/" + name + "/" + mode,
+            k -> {
+              AtomicInteger value = new AtomicInteger(percent);
+              Gauge.builder("nemotron.autoscaler.mode.mix.percent", value, AtomicInteger::get)
+                  .description("Percentage of requests naming no mode that a mode receives")
+                  .tags(Tags.of("namespace", namespace, "name", name, "mode", mode))
+                  .register(registry);
+              return value;
+            })
+        .set(percent);
+  }
+
   /** Counts ready pods that did not answer a scrape. */
   public void scrapeFailures(int pods) {
     if (pods > 0) {
@@ -98,8 +127,15 @@ public class AutoscalerMetrics {
     skipped.increment();
   }
 
-  /** Removes the gauge of a fleet that is gone. */
+  /** Removes the gauges of a fleet that is gone. */
   public void forget(String namespace, String name) {
+    if (mixShares.keySet().removeIf(k -> k.startsWith(namespace + "/" + name + "/"))) {
+      registry
+          .find("nemotron.autoscaler.mode.mix.percent")
+          .tags("namespace", namespace, "name", name)
+          .gauges()
+          .forEach(registry::remove);
+    }
     if (desired.remove(namespace + "/" + name) != null) {
       registry
           .find("nemotron.autoscaler.desired.replicas")

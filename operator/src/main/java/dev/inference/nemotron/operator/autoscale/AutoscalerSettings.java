@@ -42,4 +42,23 @@ public interface AutoscalerSettings {
   /** Metrics older than this many intervals are stale: the law holds rather than scale on them. */
   @WithDefault("3")
   int staleAfterIntervals();
+
+  /**
+   * Adaptive mode policy: the relative advantage in tokens per second per replica a mode must have
+   * over the one it takes weight from (0.1 = 10%).
+   */
+  @WithDefault("0.1")
+  double modeMixMargin();
+
+  /** Adaptive mode policy: consecutive cycles the advantage must hold before the mix moves. */
+  @WithDefault("3")
+  int modeMixCycles();
+
+  /** Adaptive mode policy: least time between two shifts of the mix, and after a replica change. */
+  @WithDefault("5m")
+  Duration modeMixDwell();
+
+  /** Adaptive mode policy: most percentage points one shift moves. */
+  @WithDefault("10")
+  int modeMixStepPercent();
 }

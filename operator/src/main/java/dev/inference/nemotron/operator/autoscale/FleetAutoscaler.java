@@ -1,11 +1,15 @@
 package dev.inference.nemotron.operator.autoscale;
 
+import dev.inference.nemotron.api.v1alpha1.EffectiveModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModeAdvice;
+import dev.inference.nemotron.api.v1alpha1.ModeMix;
+import dev.inference.nemotron.api.v1alpha1.ModePolicy;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
 import dev.inference.nemotron.api.v1alpha1.ObservedMetrics;
 import dev.inference.nemotron.api.v1alpha1.ScaleEvent;
 import dev.inference.nemotron.api.v1alpha1.ScalingActuator;
+import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.operator.NemotronDiffusionReconciler;
 import dev.inference.nemotron.operator.desired.Fleet;
 import dev.inference.nemotron.operator.status.FleetEvents;
@@ -20,6 +24,8 @@ import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,6 +66,11 @@ import org.jboss.logging.Logger;
  *       change, and a status write when {@code observed}, {@code lastScale} or ScalingActive
  *       changed (see {@link ScalingStatus#worthWriting}). It never triggers a reconciliation per
  *       interval: status writes do not change the generation.
+ *   <li>Under {@code scaling.modePolicy: adaptive} the same cycle also decides the mode mix with
+ *       {@link ModeMixPolicy} (never in a cycle that changes replicas): the mix lives in {@code
+ *       status.effectiveModeMix}, and only when it changes does the loop ask the reconciler,
+ *       through {@link #reconcileRequests()}, to re-render that one fleet's ConfigMap (a status
+ *       write alone triggers no reconciliation), with an Event {@value #MODE_MIX_SHIFTED}.
  *   <li>Cycles run on {@link AutoscalerSettings#workers()} threads; scrapes share one asynchronous
  *       HTTP client and at most {@link AutoscalerSettings#maxScrapesInFlight()} requests, each with
  *       a timeout. A pod with no reading yet (a rate needs two) counts as capacity on the way; a
@@ -80,6 +91,9 @@ public class FleetAutoscaler {
   /** ScalingActive's reason while the law decides on fresh metrics. */
   public static final String SCALING_ON_MEASUREMENTS = "ScalingOnMeasurements";
 
+  /** Reason of the Event announcing a change of the effective mode mix. */
+  public static final String MODE_MIX_SHIFTED = "ModeMixShifted";
+
   /** ScalingActive's reason while ready replicas do not answer the scrape. */
   public static final String METRICS_STALE = "MetricsStale";
 
@@ -89,6 +103,8 @@ public class FleetAutoscaler {
   private final AutoscalerMetrics metrics;
   private final Clock clock = Clock.systemUTC();
   private final Map<String, FleetLoop> loops = new ConcurrentHashMap<>();
+  private final SimpleInboundEventSource<NemotronDiffusionDeployment> reconcileRequests =
+      new SimpleInboundEventSource<>("autoscaler-mode-mix");
 
   private final List<SharedIndexInformer<NemotronDiffusionDeployment>> resources =
       new ArrayList<>();
@@ -127,6 +143,13 @@ public class FleetAutoscaler {
     List<ModeAdvice> modeAdvice;
     ScaleEvent lastScale;
     boolean statusRead;
+    // the adaptive mode policy: the mix in force (read by the reconciler's thread), the spec mix it
+    // started from, the policy's memory and the last replica change
+    volatile EffectiveModeMix effectiveMix;
+    volatile ModeMixPolicy.Mix specMix;
+    ModeMixPolicy.State mixState;
+    Integer lastReplicas;
+    Instant lastReplicaChange;
 
     FleetLoop(String namespace, String name) {
       this.namespace = namespace;
@@ -283,6 +306,36 @@ public class FleetAutoscaler {
     return loop == null ? Optional.empty() : Optional.ofNullable(loop.actuated);
   }
 
+  /**
+   * The event source through which the loop asks for the reconciliation of one fleet when its
+   * effective mode mix changed; the reconciler registers it in {@code prepareEventSources}.
+   */
+  public SimpleInboundEventSource<NemotronDiffusionDeployment> reconcileRequests() {
+    return reconcileRequests;
+  }
+
+  /**
+   * The mode mix the loop holds in force for {@code resource} under the adaptive mode policy: what
+   * the reconciler renders, so that a ConfigMap written before its informer shows the new status
+   * already has the new mix. Empty under the static policy, before the loop's first decision, and
+   * while the loop has not yet seen a new {@code spec.modes.mix}.
+   */
+  public Optional<ModeMix> effectiveModeMix(NemotronDiffusionDeployment resource) {
+    FleetLoop loop =
+        loops.get(resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName());
+    ScalingSpec scaling = resource.getSpec() == null ? null : resource.getSpec().getScaling();
+    if (loop == null || scaling == null || scaling.getModePolicy() != ModePolicy.ADAPTIVE) {
+      return Optional.empty();
+    }
+    EffectiveModeMix mix = loop.effectiveMix;
+    ModeMixPolicy.Mix startedFrom = loop.specMix;
+    if (mix == null || startedFrom == null || !startedFrom.equals(specMix(resource))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ModeMix(mix.getAutoregressive(), mix.getDiffusion(), mix.getSelfSpeculation()));
+  }
+
   /** Fleets whose cycle runs. */
   public int trackedFleets() {
     return loops.size();
@@ -421,6 +474,8 @@ public class FleetAutoscaler {
       loop.observed = status == null ? null : status.getObserved();
       loop.lastScale = status == null ? null : status.getLastScale();
       loop.modeAdvice = status == null ? null : status.getModeAdvice();
+      loop.effectiveMix = status == null ? null : status.getEffectiveModeMix();
+      loop.lastReplicaChange = loop.lastScale == null ? null : parseTime(loop.lastScale.getTime());
     }
     ScaleEvent lastScale = loop.lastScale;
     int target = builtin ? decision.replicas() : replicas;
@@ -454,6 +509,17 @@ public class FleetAutoscaler {
                 : AutoscalerMetrics.Direction.HOLD);
 
     loop.lastScale = lastScale;
+    // replicas changed in this cycle: by the loop, or (external actuator) since the last cycle
+    boolean replicasChanged =
+        target != replicas || (loop.lastReplicas != null && loop.lastReplicas != replicas);
+    if (replicasChanged) {
+      loop.lastReplicaChange = now;
+    }
+    loop.lastReplicas = target;
+    boolean mixChanged = builtin && adaptMix(loop, resource, replicasChanged, now);
+    if (!builtin) {
+      loop.effectiveMix = null; // the adaptive policy is the builtin autoscaler's
+    }
     if (sample.readyReplicas() > 0) {
       ObservedMetrics next =
           ScalingStatus.observed(sample, ControlLaw.windowedTokensPerForward(history, now), now);
@@ -470,7 +536,112 @@ public class FleetAutoscaler {
         observed,
         loop.modeAdvice,
         lastScale,
+        loop.effectiveMix,
         judge(builtin, decision, sample, fleetPods));
+    if (mixChanged) {
+      requestReconcile(loop);
+    }
+  }
+
+  /**
+   * The adaptive mode policy's step of this cycle; true when the mix in force changed, so the
+   * ConfigMap must be rendered again.
+   */
+  private boolean adaptMix(
+      FleetLoop loop, NemotronDiffusionDeployment resource, boolean replicasChanged, Instant now) {
+    ScalingSpec scaling = resource.getSpec().getScaling();
+    if (scaling == null || scaling.getModePolicy() != ModePolicy.ADAPTIVE) {
+      // static: the spec's mix is rendered (the spec changed, so the reconciler runs anyway)
+      loop.effectiveMix = null;
+      loop.specMix = null;
+      loop.mixState = null;
+      return false;
+    }
+    ModeMixPolicy.Mix spec = specMix(resource);
+    ModeMixPolicy.Mix rendered =
+        loop.effectiveMix == null ? spec : ModeMixPolicy.Mix.of(loop.effectiveMix);
+    boolean restart = loop.specMix != null && !loop.specMix.equals(spec);
+    ModeMixPolicy.Mix current = restart || loop.effectiveMix == null ? spec : rendered;
+    if (loop.mixState == null || restart) {
+      loop.mixState =
+          ModeMixPolicy.State.start(
+              restart || loop.effectiveMix == null ? null : parseTime(loop.effectiveMix.getTime()));
+    }
+    List<ModeAdvice> advice = ModeAdvisor.advise(loop.history, rowsPerForward(resource), now);
+    ModeMixPolicy.Decision d =
+        ModeMixPolicy.decide(
+            advice,
+            scaling.getModeBounds(),
+            current,
+            loop.mixState,
+            replicasChanged,
+            loop.lastReplicaChange,
+            now,
+            new ModeMixPolicy.Settings(
+                settings.modeMixMargin(),
+                settings.modeMixCycles(),
+                settings.modeMixDwell(),
+                settings.modeMixStepPercent()));
+    loop.mixState = d.state();
+    LOG.debugf("autoscaler: %s: mode mix %s: %s", loop.key(), d.mix(), d.reason());
+    if (loop.effectiveMix != null && !restart && !d.shifted()) {
+      return false;
+    }
+    String reason =
+        d.shifted()
+            ? d.reason()
+            : restart
+                ? "spec.modes.mix changed to %s: the adaptive policy starts from it".formatted(spec)
+                : "the adaptive policy starts from spec.modes.mix";
+    EffectiveModeMix next = new EffectiveModeMix();
+    next.setAutoregressive(d.mix().autoregressive());
+    next.setDiffusion(d.mix().diffusion());
+    next.setSelfSpeculation(d.mix().selfSpeculation());
+    next.setTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    next.setReason(reason);
+    loop.specMix = spec;
+    loop.effectiveMix = next;
+    if (d.mix().equals(rendered)) {
+      return false;
+    }
+    String message = "mode mix %s -> %s: %s".formatted(rendered, d.mix(), reason);
+    events.normal(resource, MODE_MIX_SHIFTED, message);
+    metrics.modeMixShifted(loop.namespace, loop.name, d.mix());
+    LOG.infof("autoscaler: %s: %s", loop.key(), message);
+    return true;
+  }
+
+  /** The spec's mix (default: all self-speculation). */
+  private static ModeMixPolicy.Mix specMix(NemotronDiffusionDeployment resource) {
+    ModeMix mix =
+        resource.getSpec().getModes() == null ? null : resource.getSpec().getModes().getMix();
+    return mix == null
+        ? new ModeMixPolicy.Mix(0, 0, 100)
+        : new ModeMixPolicy.Mix(
+            Objects.requireNonNullElse(mix.getAutoregressive(), 0),
+            Objects.requireNonNullElse(mix.getDiffusion(), 0),
+            Objects.requireNonNullElse(mix.getSelfSpeculation(), 0));
+  }
+
+  /** Asks the reconciler to render this one fleet again (its ConfigMap carries the new mix). */
+  private void requestReconcile(FleetLoop loop) {
+    try {
+      reconcileRequests.propagateEvent(new ResourceID(loop.name, loop.namespace));
+    } catch (RuntimeException notRegistered) {
+      // the controller has not registered the source (not started yet): its next reconciliation
+      // renders the mix from the status anyway
+      LOG.debugf(
+          "autoscaler: could not ask for a reconciliation of %s: %s",
+          loop.key(), notRegistered.getMessage());
+    }
+  }
+
+  private static Instant parseTime(String time) {
+    try {
+      return time == null ? null : Instant.parse(time);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Rows of one sequence forward per wide mode: the spec's block sizes (defaults 32). */
@@ -544,6 +715,7 @@ public class FleetAutoscaler {
       ObservedMetrics observed,
       List<ModeAdvice> modeAdvice,
       ScaleEvent lastScale,
+      EffectiveModeMix effectiveModeMix,
       ScalingStatus.Judgement judgement) {
     for (int attempt = 0; attempt < 2 && resource != null; attempt++) {
       long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
@@ -555,6 +727,7 @@ public class FleetAutoscaler {
               observed,
               modeAdvice,
               lastScale,
+              effectiveModeMix,
               judgement);
       if (ScalingStatus.same(resource.getStatus(), next)) {
         return;

@@ -97,7 +97,9 @@ public final class DesiredConfigMap {
     root.put("maxContextLength", spec.getMaxContextLength());
     root.put("maxConcurrentSequences", spec.getMaxConcurrentSequences());
     if (part == Part.ALL) {
-      root.put("modes", modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new)));
+      root.put(
+          "modes",
+          modes(Objects.requireNonNullElseGet(spec.getModes(), ModesSpec::new), fleet.modeMix()));
     }
     root.put("tenants", tenants(fleet.tenants(), part));
     if (part == Part.ALL) {
@@ -141,8 +143,11 @@ public final class DesiredConfigMap {
     return out;
   }
 
-  private static Map<String, Object> modes(ModesSpec modes) {
-    ModeMix mix = Objects.requireNonNullElseGet(modes.getMix(), () -> new ModeMix(0, 0, 100));
+  /**
+   * The modes section; {@code mix} is the fleet's mix (the spec's, or under the adaptive mode
+   * policy the autoscaler's effective one): a live setting, so a shift reloads, never rolls.
+   */
+  private static Map<String, Object> modes(ModesSpec modes, ModeMix mix) {
     DiffusionSpec diffusion =
         Objects.requireNonNullElseGet(modes.getDiffusion(), DiffusionSpec::new);
     SelfSpeculationSpec speculation =

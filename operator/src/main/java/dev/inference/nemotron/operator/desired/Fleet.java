@@ -1,5 +1,8 @@
 package dev.inference.nemotron.operator.desired;
 
+import dev.inference.nemotron.api.v1alpha1.EffectiveModeMix;
+import dev.inference.nemotron.api.v1alpha1.ModeMix;
+import dev.inference.nemotron.api.v1alpha1.ModePolicy;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeployment;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentSpec;
 import dev.inference.nemotron.api.v1alpha1.PodTemplateOverrides;
@@ -24,6 +27,9 @@ import java.util.stream.Collectors;
  * @param sizing the memory bill that fit
  * @param replicas replicas the Deployment should have
  * @param settings operator-wide settings
+ * @param modeMix the mode mix the runtime configuration carries: {@code spec.modes.mix}, or under
+ *     {@code scaling.modePolicy: adaptive} the autoscaler's effective mix (see {@link
+ *     #configuredModeMix})
  */
 public record Fleet(
     NemotronDiffusionDeployment resource,
@@ -31,7 +37,42 @@ public record Fleet(
     GpuClass gpuClass,
     MemoryEstimate sizing,
     int replicas,
-    OperatorSettings settings) {
+    OperatorSettings settings,
+    ModeMix modeMix) {
+
+  /** A fleet whose mode mix is {@link #configuredModeMix} of {@code resource}. */
+  public Fleet(
+      NemotronDiffusionDeployment resource,
+      ModelSourceUri source,
+      GpuClass gpuClass,
+      MemoryEstimate sizing,
+      int replicas,
+      OperatorSettings settings) {
+    this(resource, source, gpuClass, sizing, replicas, settings, configuredModeMix(resource));
+  }
+
+  /**
+   * The mix as the resource says it: under the adaptive mode policy {@code status.effectiveModeMix}
+   * once the autoscaler wrote it, otherwise {@code spec.modes.mix} (default: all self-speculation).
+   */
+  public static ModeMix configuredModeMix(NemotronDiffusionDeployment resource) {
+    NemotronDiffusionDeploymentSpec spec = resource.getSpec();
+    EffectiveModeMix effective =
+        resource.getStatus() == null ? null : resource.getStatus().getEffectiveModeMix();
+    if (spec != null
+        && spec.getScaling() != null
+        && spec.getScaling().getModePolicy() == ModePolicy.ADAPTIVE
+        && effective != null
+        && effective.getAutoregressive() != null
+        && effective.getDiffusion() != null
+        && effective.getSelfSpeculation() != null) {
+      return new ModeMix(
+          effective.getAutoregressive(), effective.getDiffusion(), effective.getSelfSpeculation());
+    }
+    return spec == null || spec.getModes() == null || spec.getModes().getMix() == null
+        ? new ModeMix(0, 0, 100)
+        : spec.getModes().getMix();
+  }
 
   /** Label key of pods allowed to call the fleet (with the fleet's name as value). */
   public static final String CLIENT_LABEL = "nemotron.inference.dev/client";
@@ -56,6 +97,7 @@ public record Fleet(
     Objects.requireNonNull(gpuClass, "gpuClass");
     Objects.requireNonNull(sizing, "sizing");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(modeMix, "modeMix");
     if (replicas < 0) {
       throw new IllegalArgumentException("replicas must not be negative, got " + replicas);
     }

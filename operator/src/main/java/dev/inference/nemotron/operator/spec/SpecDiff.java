@@ -61,6 +61,16 @@ public record SpecDiff(List<FieldChange> changes) {
         "scaling.behavior",
         SpecChange.RETUNE_AUTOSCALER,
         s -> scaling(s, ScalingSpec::getBehavior)),
+    // the adaptive policy's mix reaches the ConfigMap through the autoscaler's own reconcile
+    // request
+    SCALING_MODE_POLICY(
+        "scaling.modePolicy",
+        SpecChange.RETUNE_AUTOSCALER,
+        s -> scaling(s, ScalingSpec::getModePolicy)),
+    SCALING_MODE_BOUNDS(
+        "scaling.modeBounds",
+        SpecChange.RETUNE_AUTOSCALER,
+        s -> scaling(s, ScalingSpec::getModeBounds)),
     MODES("modes", SpecChange.RELOAD_CONFIGURATION, NemotronDiffusionDeploymentSpec::getModes),
     // the tenant set, in order, is what the pods mount (a projected Secret item each): a tenant
     // added, removed, renamed or moved changes the pod's volumes, which only new pods get

@@ -3,6 +3,7 @@ package dev.inference.nemotron.operator.status;
 import static dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus.SCALING_ACTIVE;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inference.nemotron.api.v1alpha1.EffectiveModeMix;
 import dev.inference.nemotron.api.v1alpha1.ModeAdvice;
 import dev.inference.nemotron.api.v1alpha1.ModeTokensPerForward;
 import dev.inference.nemotron.api.v1alpha1.NemotronDiffusionDeploymentStatus;
@@ -19,9 +20,9 @@ import java.util.Objects;
 
 /**
  * The status fields the autoscaler's loop owns: {@code observed}, {@code modeAdvice}, {@code
- * lastScale} and the ScalingActive condition. Pure. The reconciler's {@link StatusAggregator} keeps
- * them as they are, and {@link StatusWriter} carries them over from the latest version when its
- * write conflicts, so neither writer erases the other's fields.
+ * lastScale}, {@code effectiveModeMix} and the ScalingActive condition. Pure. The reconciler's
+ * {@link StatusAggregator} keeps them as they are, and {@link StatusWriter} carries them over from
+ * the latest version when its write conflicts, so neither writer erases the other's fields.
  */
 public final class ScalingStatus {
 
@@ -105,9 +106,9 @@ public final class ScalingStatus {
   }
 
   /**
-   * {@code before} with the loop's fields replaced: observed, lastScale, and ScalingActive set in
-   * place (its transition time kept while its status holds); every other field and condition is
-   * kept as the reconciler wrote it.
+   * {@code before} with the loop's fields replaced: observed, modeAdvice, lastScale,
+   * effectiveModeMix, and ScalingActive set in place (its transition time kept while its status
+   * holds); every other field and condition is kept as the reconciler wrote it.
    */
   public static NemotronDiffusionDeploymentStatus apply(
       NemotronDiffusionDeploymentStatus before,
@@ -116,6 +117,7 @@ public final class ScalingStatus {
       ObservedMetrics observed,
       List<ModeAdvice> modeAdvice,
       ScaleEvent lastScale,
+      EffectiveModeMix effectiveModeMix,
       Judgement scalingActive) {
     NemotronDiffusionDeploymentStatus base =
         Objects.requireNonNullElseGet(before, NemotronDiffusionDeploymentStatus::new);
@@ -123,6 +125,7 @@ public final class ScalingStatus {
     after.setObserved(observed);
     after.setModeAdvice(modeAdvice);
     after.setLastScale(lastScale);
+    after.setEffectiveModeMix(effectiveModeMix);
     ConditionSet conditions = new ConditionSet(base.getConditions(), generation, now);
     boolean placed = false;
     if (base.getConditions() != null) {
@@ -155,6 +158,7 @@ public final class ScalingStatus {
     out.setObserved(latest.getObserved());
     out.setModeAdvice(latest.getModeAdvice());
     out.setLastScale(latest.getLastScale());
+    out.setEffectiveModeMix(latest.getEffectiveModeMix());
     Condition theirs = condition(latest.getConditions());
     if (theirs != null && out.getConditions() != null) {
       List<Condition> merged = new ArrayList<>();

@@ -66,6 +66,7 @@ public final class StatusAggregator {
     after.setObserved(before.getObserved());
     after.setModeAdvice(before.getModeAdvice());
     after.setLastScale(before.getLastScale());
+    after.setEffectiveModeMix(before.getEffectiveModeMix());
     after.setCachedDownload(
         seen.rejection().isPresent() ? before.getCachedDownload() : cachedDownload(seen, before));
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
@@ -129,6 +130,7 @@ public final class StatusAggregator {
     after.setObserved(before.getObserved());
     after.setModeAdvice(before.getModeAdvice());
     after.setLastScale(before.getLastScale());
+    after.setEffectiveModeMix(before.getEffectiveModeMix());
     after.setCachedDownload(before.getCachedDownload());
     return new Result(after, conditions.changed(READY), conditions.changed(DEGRADED));
   }

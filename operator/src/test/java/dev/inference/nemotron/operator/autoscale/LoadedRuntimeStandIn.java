@@ -30,6 +30,31 @@ final class LoadedRuntimeStandIn implements AutoCloseable {
   private final double queueDepth;
   private final double activeSequences;
   private final AtomicBoolean answering = new AtomicBoolean(true);
+  private volatile BatchProfile batches;
+
+  /**
+   * The engine's batched forwards: each takes {@code fixedMs + perRowMs x rows}; the batch width
+   * alternates between {@code rowsA} and {@code rowsB} every {@code phaseSeconds}, so that the
+   * scraped widths differ and the operator can fit the cost of a wider forward.
+   */
+  record BatchProfile(
+      double fixedMs, double perRowMs, double rowsA, double rowsB, double phaseSeconds) {
+
+    double rate(double rows) {
+      return 1000 / (fixedMs + perRowMs * rows);
+    }
+
+    /** Batched forwards and their rows summed from the start to {@code seconds}. */
+    double[] integrate(double seconds) {
+      long phases = (long) Math.floor(seconds / phaseSeconds);
+      double rest = seconds - phases * phaseSeconds;
+      long even = (phases + 1) / 2;
+      long odd = phases / 2;
+      double batchesA = rate(rowsA) * (even * phaseSeconds + (phases % 2 == 0 ? rest : 0));
+      double batchesB = rate(rowsB) * (odd * phaseSeconds + (phases % 2 == 1 ? rest : 0));
+      return new double[] {batchesA + batchesB, batchesA * rowsA + batchesB * rowsB};
+    }
+  }
 
   /**
    * @param tokensPerSecond self-speculation tokens per second
@@ -69,6 +94,11 @@ final class LoadedRuntimeStandIn implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Also reports batched forwards (absent by default, as from a runtime that does not). */
+  void batches(BatchProfile profile) {
+    batches = profile;
+  }
+
   /** Whether it answers 200 with a snapshot (true) or 503 (false). */
   void answering(boolean answer) {
     answering.set(answer);
@@ -80,6 +110,17 @@ final class LoadedRuntimeStandIn implements AutoCloseable {
     ObjectNode counters = root.putObject("counters");
     counter(counters, "ndd_generated_tokens", tokensPerSecond * seconds);
     counter(counters, "ndd_forward_passes", forwardsPerSecond * seconds);
+    BatchProfile profile = batches;
+    if (profile != null) {
+      double[] done = profile.integrate(seconds);
+      counters.putArray("ndd_batched_forwards").addObject().put("value", done[0]).putObject("tags");
+      root.putObject("summaries")
+          .putArray("ndd_batch_rows")
+          .addObject()
+          .put("count", done[0])
+          .put("sum", done[1])
+          .putObject("tags");
+    }
     ObjectNode gauges = root.putObject("gauges");
     gauges.putArray("ndd_queue_depth").addObject().put("value", queueDepth).putObject("tags");
     gauges

@@ -84,12 +84,14 @@ class ScalingStatusTest {
             observed(T0, 400, 2.5, 0),
             null,
             scale,
+            mix(20, 0, 80),
             new ScalingStatus.Judgement(true, "ScalingOnMeasurements", "deciding"));
 
     assertThat(after.getReplicas()).isEqualTo(2);
     assertThat(after.getEndpoint()).isEqualTo(before.getEndpoint());
     assertThat(after.getLastScale().getTo()).isEqualTo(2);
     assertThat(after.getObserved().getTokensPerForwardMixed()).isEqualTo(2.5);
+    assertThat(after.getEffectiveModeMix().getSelfSpeculation()).isEqualTo(80);
     assertThat(after.getConditions())
         .extracting(Condition::getType)
         .containsExactly("Ready", "ScalingActive", "Degraded");
@@ -105,6 +107,7 @@ class ScalingStatusTest {
   void theReconcilersWriteAfterAConflictKeepsTheLoopsNewerFields() {
     NemotronDiffusionDeploymentStatus latest = new NemotronDiffusionDeploymentStatus();
     latest.setObserved(observed(T0, 400, 2.5, 0));
+    latest.setEffectiveModeMix(mix(30, 0, 70));
     latest.setConditions(List.of(condition("ScalingActive", "True", "2026-12-06T01:00:00Z")));
     NemotronDiffusionDeploymentStatus reconciled = new NemotronDiffusionDeploymentStatus();
     reconciled.setReplicas(3);
@@ -117,6 +120,7 @@ class ScalingStatusTest {
 
     assertThat(merged.getReplicas()).isEqualTo(3);
     assertThat(merged.getObserved().getTokensPerSecond()).isEqualTo(400);
+    assertThat(merged.getEffectiveModeMix().getAutoregressive()).isEqualTo(30);
     assertThat(merged.getConditions())
         .extracting(Condition::getType, Condition::getStatus)
         .containsExactly(
@@ -132,5 +136,13 @@ class ScalingStatusTest {
         .withMessage("m")
         .withLastTransitionTime(since)
         .build();
+  }
+
+  private static dev.inference.nemotron.api.v1alpha1.EffectiveModeMix mix(int ar, int d, int ss) {
+    var m = new dev.inference.nemotron.api.v1alpha1.EffectiveModeMix();
+    m.setAutoregressive(ar);
+    m.setDiffusion(d);
+    m.setSelfSpeculation(ss);
+    return m;
   }
 }
