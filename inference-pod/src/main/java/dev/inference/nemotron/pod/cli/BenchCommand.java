@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * {@code ndd bench}: what a B-row forward costs relative to a one-row forward on this machine, and
@@ -253,19 +252,7 @@ public final class BenchCommand implements Command {
   static long forwardWeightBytes(ModelWeights w) {
     long bytes = bytes(w.finalNorm()) + bytes(w.lmHead());
     for (LayerWeights l : w.layers()) {
-      bytes +=
-          Stream.of(
-                  l.inputNorm(),
-                  l.qProj(),
-                  l.kProj(),
-                  l.vProj(),
-                  l.oProj(),
-                  l.postAttentionNorm(),
-                  l.gateProj(),
-                  l.upProj(),
-                  l.downProj())
-              .mapToLong(BenchCommand::bytes)
-              .sum();
+      bytes += l.tensors().stream().mapToLong(BenchCommand::bytes).sum();
     }
     return bytes;
   }

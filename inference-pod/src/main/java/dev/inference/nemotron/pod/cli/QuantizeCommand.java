@@ -154,18 +154,7 @@ public final class QuantizeCommand implements Command {
     long bytes =
         w.embedTokens().storedBytes() + w.finalNorm().storedBytes() + w.lmHead().storedBytes();
     for (LayerWeights l : w.layers()) {
-      for (Tensor t :
-          new Tensor[] {
-            l.inputNorm(),
-            l.qProj(),
-            l.kProj(),
-            l.vProj(),
-            l.oProj(),
-            l.postAttentionNorm(),
-            l.gateProj(),
-            l.upProj(),
-            l.downProj()
-          }) {
+      for (Tensor t : l.tensors()) {
         bytes += t.storedBytes();
       }
     }

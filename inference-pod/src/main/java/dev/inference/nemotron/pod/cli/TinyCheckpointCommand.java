@@ -141,17 +141,7 @@ public final class TinyCheckpointCommand implements Command {
         ModelWeights w = c.weights();
         List<Tensor> tensors = new ArrayList<>(List.of(w.embedTokens(), w.finalNorm(), w.lmHead()));
         for (LayerWeights l : w.layers()) {
-          tensors.addAll(
-              List.of(
-                  l.inputNorm(),
-                  l.qProj(),
-                  l.kProj(),
-                  l.vProj(),
-                  l.oProj(),
-                  l.postAttentionNorm(),
-                  l.gateProj(),
-                  l.upProj(),
-                  l.downProj()));
+          tensors.addAll(l.tensors());
         }
         long checksum = 0;
         for (Tensor t : tensors) {

@@ -145,15 +145,7 @@ public final class ForwardPassFactory {
     List<Tensor> tensors = new ArrayList<>();
     tensors.add(weights.lmHead());
     for (LayerWeights layer : weights.layers()) {
-      tensors.addAll(
-          List.of(
-              layer.qProj(),
-              layer.kProj(),
-              layer.vProj(),
-              layer.oProj(),
-              layer.gateProj(),
-              layer.upProj(),
-              layer.downProj()));
+      tensors.addAll(layer.projections());
     }
     return tensors.stream()
         .filter(Tensor::isQuantized)

@@ -163,17 +163,7 @@ public final class CheckpointQuantizer {
       return w.lmHead();
     }
     for (LayerWeights l : w.layers()) {
-      for (Tensor t :
-          List.of(
-              l.inputNorm(),
-              l.qProj(),
-              l.kProj(),
-              l.vProj(),
-              l.oProj(),
-              l.postAttentionNorm(),
-              l.gateProj(),
-              l.upProj(),
-              l.downProj())) {
+      for (Tensor t : l.tensors()) {
         if (t.name().equals(name)) {
           return t;
         }

@@ -1,5 +1,7 @@
 package dev.inference.nemotron.pod.model;
 
+import java.util.List;
+
 /**
  * One decoder layer's tensors (MODEL.md §3), shapes {@code [out, in]}.
  *
@@ -22,4 +24,15 @@ public record LayerWeights(
     Tensor postAttentionNorm,
     Tensor gateProj,
     Tensor upProj,
-    Tensor downProj) {}
+    Tensor downProj) {
+  /** Every tensor of the layer, in checkpoint order (norms included). */
+  public List<Tensor> tensors() {
+    return List.of(
+        inputNorm, qProj, kProj, vProj, oProj, postAttentionNorm, gateProj, upProj, downProj);
+  }
+
+  /** The seven projections (the matrices a quantization format applies to). */
+  public List<Tensor> projections() {
+    return List.of(qProj, kProj, vProj, oProj, gateProj, upProj, downProj);
+  }
+}

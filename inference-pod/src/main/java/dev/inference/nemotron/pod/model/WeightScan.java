@@ -133,17 +133,7 @@ public final class WeightScan {
     List<Tensor> all = new ArrayList<>();
     all.add(w.embedTokens());
     for (LayerWeights l : w.layers()) {
-      all.addAll(
-          List.of(
-              l.inputNorm(),
-              l.qProj(),
-              l.kProj(),
-              l.vProj(),
-              l.oProj(),
-              l.postAttentionNorm(),
-              l.gateProj(),
-              l.upProj(),
-              l.downProj()));
+      all.addAll(l.tensors());
     }
     all.add(w.finalNorm());
     all.add(w.lmHead());
