@@ -216,7 +216,7 @@ public final class VectorKernels implements Kernels {
    * {@code dot(w[w0 ..], x[x0 ..])} over n floats in the one order every matmul path uses for an
    * output element (see {@link #fusedDot}).
    */
-  private static float rowDot(float[] w, int w0, float[] x, int x0, int n) {
+  static float rowDot(float[] w, int w0, float[] x, int x0, int n) {
     FloatVector acc = FloatVector.zero(FLOATS);
     int bound = FLOATS.loopBound(n);
     int i = 0;
@@ -235,7 +235,7 @@ public final class VectorKernels implements Kernels {
   }
 
   /** {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count decoded weight rows. */
-  private void blockTimesRows(
+  static void blockTimesRows(
       float[] w, int count, float[] x, int rows, int n, float[] out, int j0, int outDim) {
     int r = 0;
     for (; r + 4 <= rows; r += 4) {
@@ -308,7 +308,7 @@ public final class VectorKernels implements Kernels {
    * reduceLanes(ADD)} adds in a different order when compiled than when interpreted, so the same
    * forward could give different bits before and after the JIT warms up; this order never changes.
    */
-  private static float sum(FloatVector v) {
+  static float sum(FloatVector v) {
     for (VectorShuffle<Float> swap : BUTTERFLY) {
       v = v.add(v.rearrange(swap));
     }

@@ -4,15 +4,12 @@ import dev.inference.nemotron.pod.model.Quantization;
 import dev.inference.nemotron.pod.model.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * not depend on how many rows share the matmul.
  */
 final class VectorQuantizedKernels implements QuantizedKernels {
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FLOATS = VectorKernels.FLOATS;
   private static final int LANES = FLOATS.length();
   // One byte per float lane; the narrowest byte vector is 64 bits, so 4-lane (128-bit) machines
   // decode through the scalar code path into the scratch rows instead.
@@ -39,16 +36,6 @@ final class VectorQuantizedKernels implements QuantizedKernels {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   // E4M3 magnitude bits placed at the top of an fp32 mantissa read as 2^-120 of the value.
   private static final float E4M3_UNBIAS = 0x1p120f;
-  private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
-
-  private static List<VectorShuffle<Float>> butterfly() {
-    List<VectorShuffle<Float>> out = new ArrayList<>();
-    for (int step = LANES / 2; step >= 1; step /= 2) {
-      int s = step;
-      out.add(VectorShuffle.fromOp(FLOATS, i -> i ^ s));
-    }
-    return List.copyOf(out);
-  }
 
   @Override
   public void matmulBlock(
@@ -65,7 +52,8 @@ final class VectorQuantizedKernels implements QuantizedKernels {
       for (int q = 0; q < count; q++) {
         dequantizeRow(w, j0 + q, scratch, q * n);
       }
-      blockTimesRows(scratch, count, x, rows, n, out, j0, outDim);
+      // the dequantized rows take the float path: the same order as fusedDot, by construction
+      VectorKernels.blockTimesRows(scratch, count, x, rows, n, out, j0, outDim);
     }
   }
 
@@ -125,9 +113,10 @@ final class VectorQuantizedKernels implements QuantizedKernels {
   }
 
   /**
-   * {@code dot(W[row], x[0 .. n))} with W dequantized in registers, in the order of {@link #rowDot}
-   * over the dequantized row. The row's scales are read into {@code scales} first, so that the
-   * vector loop reads a float array rather than calling through the scale tensor's decoding.
+   * {@code dot(W[row], x[0 .. n))} with W dequantized in registers, in the order of {@link
+   * VectorKernels#rowDot} over the dequantized row. The row's scales are read into {@code scales}
+   * first, so that the vector loop reads a float array rather than calling through the scale
+   * tensor's decoding.
    */
   private static float fusedDot(Tensor w, int row, float[] x, float[] scales) {
     Quantization q = w.quantization();
@@ -147,7 +136,7 @@ final class VectorQuantizedKernels implements QuantizedKernels {
             acc = int8(codes, base + c).mul(s).fma(FloatVector.fromArray(FLOATS, x, c), acc);
           }
         }
-        return sum(acc);
+        return VectorKernels.sum(acc);
       }
       case INT4 -> {
         int half = block / 2;
@@ -170,7 +159,7 @@ final class VectorQuantizedKernels implements QuantizedKernels {
                     .fma(FloatVector.fromArray(FLOATS, x, first + half + c), acc);
           }
         }
-        return sum(acc);
+        return VectorKernels.sum(acc);
       }
       case FP8 -> {
         long base = (long) row * n;
@@ -185,7 +174,7 @@ final class VectorQuantizedKernels implements QuantizedKernels {
         for (; i < n; i++) {
           tail += w.code(row, i) * scale * x[i];
         }
-        return sum(acc) + tail;
+        return VectorKernels.sum(acc) + tail;
       }
     }
     throw new AssertionError(q.format());
@@ -230,106 +219,5 @@ final class VectorQuantizedKernels implements QuantizedKernels {
     FloatVector value = bits.reinterpretAsFloats().mul(E4M3_UNBIAS);
     VectorMask<Integer> nan = magnitude.eq(0x7F);
     return value.blend(Float.NaN, nan.cast(FLOATS));
-  }
-
-  /** {@code dot(w[w0 ..], x[x0 ..])} over n floats in the order {@link #fusedDot} uses. */
-  private static float rowDot(float[] w, int w0, float[] x, int x0, int n) {
-    FloatVector acc = FloatVector.zero(FLOATS);
-    int bound = FLOATS.loopBound(n);
-    int i = 0;
-    for (; i < bound; i += LANES) {
-      acc =
-          FloatVector.fromArray(FLOATS, w, w0 + i)
-              .fma(FloatVector.fromArray(FLOATS, x, x0 + i), acc);
-    }
-    return sum(acc) + tail(w, w0, x, x0, i, n);
-  }
-
-  /** {@code out[r * outDim + j0 + q] = dot(w[q], x[r])} for q < count dequantized weight rows. */
-  private static void blockTimesRows(
-      float[] w, int count, float[] x, int rows, int n, float[] out, int j0, int outDim) {
-    int r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      int q = 0;
-      for (; q + 2 <= count; q += 2) {
-        pairTimesFourRows(w, q * n, x, r * n, n, out, r * outDim + j0 + q, outDim);
-      }
-      for (; q < count; q++) {
-        for (int k = 0; k < 4; k++) {
-          out[(r + k) * outDim + j0 + q] = rowDot(w, q * n, x, (r + k) * n, n);
-        }
-      }
-    }
-    for (; r < rows; r++) {
-      for (int q = 0; q < count; q++) {
-        out[r * outDim + j0 + q] = rowDot(w, q * n, x, r * n, n);
-      }
-    }
-  }
-
-  /**
-   * Weight rows at {@code w0} and {@code w0 + n} against input rows at {@code x0 .. x0 + 3n}: two
-   * weight loads and four input loads feed eight FMAs; each of the eight sums in {@link #rowDot}'s
-   * order.
-   */
-  private static void pairTimesFourRows(
-      float[] w, int w0, float[] x, int x0, int n, float[] out, int o, int outDim) {
-    int w1 = w0 + n;
-    int x1 = x0 + n;
-    int x2 = x1 + n;
-    int x3 = x2 + n;
-    FloatVector a00 = FloatVector.zero(FLOATS);
-    FloatVector a01 = FloatVector.zero(FLOATS);
-    FloatVector a02 = FloatVector.zero(FLOATS);
-    FloatVector a03 = FloatVector.zero(FLOATS);
-    FloatVector a10 = FloatVector.zero(FLOATS);
-    FloatVector a11 = FloatVector.zero(FLOATS);
-    FloatVector a12 = FloatVector.zero(FLOATS);
-    FloatVector a13 = FloatVector.zero(FLOATS);
-    int bound = FLOATS.loopBound(n);
-    int i = 0;
-    for (; i < bound; i += LANES) {
-      FloatVector u = FloatVector.fromArray(FLOATS, w, w0 + i);
-      FloatVector t = FloatVector.fromArray(FLOATS, w, w1 + i);
-      FloatVector v = FloatVector.fromArray(FLOATS, x, x0 + i);
-      a00 = u.fma(v, a00);
-      a10 = t.fma(v, a10);
-      v = FloatVector.fromArray(FLOATS, x, x1 + i);
-      a01 = u.fma(v, a01);
-      a11 = t.fma(v, a11);
-      v = FloatVector.fromArray(FLOATS, x, x2 + i);
-      a02 = u.fma(v, a02);
-      a12 = t.fma(v, a12);
-      v = FloatVector.fromArray(FLOATS, x, x3 + i);
-      a03 = u.fma(v, a03);
-      a13 = t.fma(v, a13);
-    }
-    out[o] = sum(a00) + tail(w, w0, x, x0, i, n);
-    out[o + 1] = sum(a10) + tail(w, w1, x, x0, i, n);
-    out[o + outDim] = sum(a01) + tail(w, w0, x, x1, i, n);
-    out[o + outDim + 1] = sum(a11) + tail(w, w1, x, x1, i, n);
-    out[o + 2 * outDim] = sum(a02) + tail(w, w0, x, x2, i, n);
-    out[o + 2 * outDim + 1] = sum(a12) + tail(w, w1, x, x2, i, n);
-    out[o + 3 * outDim] = sum(a03) + tail(w, w0, x, x3, i, n);
-    out[o + 3 * outDim + 1] = sum(a13) + tail(w, w1, x, x3, i, n);
-  }
-
-  /**
-   * The lanes' sum by a fixed butterfly: {@code reduceLanes(ADD)} may add in another order once
-   * compiled, and a forward must give the same bits before and after the JIT warms up.
-   */
-  private static float sum(FloatVector v) {
-    for (VectorShuffle<Float> swap : BUTTERFLY) {
-      v = v.add(v.rearrange(swap));
-    }
-    return v.lane(0);
-  }
-
-  private static float tail(float[] w, int wOffset, float[] x, int xOffset, int from, int n) {
-    float sum = 0f;
-    for (int i = from; i < n; i++) {
-      sum += w[wOffset + i] * x[xOffset + i];
-    }
-    return sum;
   }
 }
