@@ -131,4 +131,53 @@ public record Chunk(
       }
     }
   }
+
+  /**
+   * Rejects ids outside {@code [0, vocabSize)}, negative positions and writes that do not continue
+   * {@code cache} or overflow it, before a forward pass changes anything.
+   */
+  public void checkAgainst(KvCache cache, int vocabSize) {
+    int[] tokens = tokens();
+    for (int r = 0; r < tokens.length; r++) {
+      if (tokens[r] < 0 || tokens[r] >= vocabSize) {
+        throw new IllegalArgumentException(
+            "token "
+                + tokens[r]
+                + " at row "
+                + r
+                + " is outside the vocabulary [0, "
+                + vocabSize
+                + ")");
+      }
+    }
+    for (int p : positions()) {
+      if (p < 0) {
+        throw new IllegalArgumentException("negative position " + p + " in chunk");
+      }
+    }
+    int[] writes = writeRows();
+    int[] positions = positions();
+    for (int w = 0; w < writes.length; w++) {
+      int expected = cache.length() + w;
+      if (positions[writes[w]] != expected) {
+        throw new IllegalArgumentException(
+            "written row "
+                + writes[w]
+                + " is at position "
+                + positions[writes[w]]
+                + " but the cache's next free position is "
+                + expected);
+      }
+    }
+    if (cache.length() + writes.length > cache.capacity()) {
+      throw new IllegalArgumentException(
+          "KV cache overflow: "
+              + cache.length()
+              + " cached + "
+              + writes.length
+              + " written positions exceed its capacity "
+              + cache.capacity()
+              + "; create the cache with a larger capacity");
+    }
+  }
 }

@@ -288,7 +288,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     int n = 0;
     for (int i = 0; i < s; i++) {
       caches[i] = requireOwnCache(batch.get(i).cache());
-      checkChunk(caches[i], batch.get(i).chunk());
+      batch.get(i).chunk().checkAgainst(caches[i], config.vocabSize());
       n += batch.get(i).chunk().length();
     }
     // One int upload per forward: tokens, positions, adapter and logit rows, then per sequence
@@ -605,52 +605,6 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
           "the KV cache was not created by this forward pass's newCache(): " + cache);
     }
     return c;
-  }
-
-  /** Rejects bad ids and writes that do not continue the cache, before anything changes. */
-  private void checkChunk(CudaKvCache cache, Chunk chunk) {
-    int[] tokens = chunk.tokens();
-    for (int r = 0; r < tokens.length; r++) {
-      if (tokens[r] < 0 || tokens[r] >= config.vocabSize()) {
-        throw new IllegalArgumentException(
-            "token "
-                + tokens[r]
-                + " at row "
-                + r
-                + " is outside the vocabulary [0, "
-                + config.vocabSize()
-                + ")");
-      }
-    }
-    int[] positions = chunk.positions();
-    for (int p : positions) {
-      if (p < 0) {
-        throw new IllegalArgumentException("negative position " + p + " in chunk");
-      }
-    }
-    int[] writes = chunk.writeRows();
-    for (int w = 0; w < writes.length; w++) {
-      int expected = cache.length() + w;
-      if (positions[writes[w]] != expected) {
-        throw new IllegalArgumentException(
-            "written row "
-                + writes[w]
-                + " is at position "
-                + positions[writes[w]]
-                + " but the cache's next free position is "
-                + expected);
-      }
-    }
-    if (cache.length() + writes.length > cache.capacity()) {
-      throw new IllegalArgumentException(
-          "KV cache overflow: "
-              + cache.length()
-              + " cached + "
-              + writes.length
-              + " written positions exceed its capacity "
-              + cache.capacity()
-              + "; create the cache with a larger capacity");
-    }
   }
 
   @Override
