@@ -14,25 +14,19 @@ import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.api.v1alpha1.ScalingTargets;
 import dev.inference.nemotron.api.v1alpha1.ShareRange;
 import dev.inference.nemotron.operator.SampleFleets;
-import dev.inference.nemotron.operator.desired.Fleet;
 import dev.inference.nemotron.operator.desired.InferencePodTemplate;
 import dev.inference.nemotron.operator.desired.RuntimeLayout;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +49,13 @@ class AdaptiveModeMixAgainstMockApiServerTest {
 
   @Inject MeterRegistry meters;
 
+  private StandInKubelet kubelet;
+
+  @BeforeEach
+  void standInKubelet() {
+    kubelet = new StandInKubelet(client);
+  }
+
   private static ConditionFactory eventually() {
     return await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(100));
   }
@@ -76,51 +77,6 @@ class AdaptiveModeMixAgainstMockApiServerTest {
     return resource;
   }
 
-  private Deployment deployment(String ns, String name) {
-    eventually()
-        .until(() -> client.apps().deployments().inNamespace(ns).withName(name).get() != null);
-    return client.apps().deployments().inNamespace(ns).withName(name).get();
-  }
-
-  private void readyPod(String ns, String fleet, String pod, int port) {
-    Map<String, String> labels =
-        new LinkedHashMap<>(
-            deployment(ns, fleet).getSpec().getTemplate().getMetadata().getLabels());
-    Pod created =
-        client
-            .pods()
-            .inNamespace(ns)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(pod)
-                    .withNamespace(ns)
-                    .withLabels(labels)
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("runtime")
-                    .withImage("stand-in")
-                    .addNewPort()
-                    .withName(Fleet.HTTP_PORT_NAME)
-                    .withContainerPort(port)
-                    .endPort()
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    created.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Running")
-            .withPodIP("127.0.0.1")
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus("True")
-            .endCondition()
-            .build());
-    client.pods().inNamespace(ns).resource(created).updateStatus();
-  }
-
   /** The mix in the runtime.yaml of the fleet's ConfigMap. */
   private JsonNode renderedMix(String ns, String name) throws Exception {
     ConfigMap cm = client.configMaps().inNamespace(ns).withName(name + "-runtime").get();
@@ -132,12 +88,6 @@ class AdaptiveModeMixAgainstMockApiServerTest {
     return client.resources(NemotronDiffusionDeployment.class).inNamespace(ns).withName(name).get();
   }
 
-  private List<Event> events(String ns, String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason()))
-        .toList();
-  }
-
   @Test
   void measurementsFavouringSelfSpeculationShiftTheRenderedMixWithinTheBounds() throws Exception {
     String ns = "adaptive-1";
@@ -146,7 +96,8 @@ class AdaptiveModeMixAgainstMockApiServerTest {
       pod.batches(new LoadedRuntimeStandIn.BatchProfile(20, 0.05, 128, 256, 1.0));
       client.resource(adaptiveFleet("mixed", ns)).create();
       String configHash =
-          deployment(ns, "mixed")
+          kubelet
+              .deployment(ns, "mixed")
               .getSpec()
               .getTemplate()
               .getMetadata()
@@ -158,7 +109,7 @@ class AdaptiveModeMixAgainstMockApiServerTest {
                   assertThat(renderedMix(ns, "mixed").path("autoregressive").asInt())
                       .isEqualTo(50));
       double reconcilesBefore = reconciles();
-      readyPod(ns, "mixed", "mixed-0", pod.port());
+      kubelet.readyPod(ns, "mixed", "mixed-0", pod.port());
 
       // 10 points per shift, autoregressive down to its min of 20: three shifts
       eventually()
@@ -178,7 +129,7 @@ class AdaptiveModeMixAgainstMockApiServerTest {
           .contains("selfSpeculation gives")
           .contains("from autoregressive to selfSpeculation");
 
-      List<Event> shifts = events(ns, FleetAutoscaler.MODE_MIX_SHIFTED);
+      List<Event> shifts = kubelet.events(ns, FleetAutoscaler.MODE_MIX_SHIFTED);
       assertThat(shifts)
           .extracting(Event::getMessage)
           .anySatisfy(
@@ -194,7 +145,8 @@ class AdaptiveModeMixAgainstMockApiServerTest {
           .as("the spec is never written")
           .isEqualTo(50);
       assertThat(
-              deployment(ns, "mixed")
+              kubelet
+                  .deployment(ns, "mixed")
                   .getSpec()
                   .getTemplate()
                   .getMetadata()
@@ -224,7 +176,7 @@ class AdaptiveModeMixAgainstMockApiServerTest {
       assertThat(meters.get("nemotron.autoscaler.cycle").timer().count())
           .as("the loop kept cycling meanwhile")
           .isGreaterThanOrEqualTo(cycles + 4);
-      assertThat(events(ns, FleetAutoscaler.MODE_MIX_SHIFTED)).hasSize(3);
+      assertThat(kubelet.events(ns, FleetAutoscaler.MODE_MIX_SHIFTED)).hasSize(3);
     }
   }
 

@@ -11,14 +11,10 @@ import dev.inference.nemotron.api.v1alpha1.ScalingBehavior;
 import dev.inference.nemotron.api.v1alpha1.ScalingSpec;
 import dev.inference.nemotron.api.v1alpha1.ScalingTargets;
 import dev.inference.nemotron.operator.SampleFleets;
-import dev.inference.nemotron.operator.desired.Fleet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,11 +24,11 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +49,13 @@ class AutoscalerAgainstMockApiServerTest {
   @Inject KubernetesClient client;
 
   @Inject MeterRegistry meters;
+
+  private StandInKubelet kubelet;
+
+  @BeforeEach
+  void standInKubelet() {
+    kubelet = new StandInKubelet(client);
+  }
 
   private static ConditionFactory eventually() {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
@@ -81,52 +84,6 @@ class AutoscalerAgainstMockApiServerTest {
     return resource;
   }
 
-  /** What a kubelet would report: a ready pod of the fleet at 127.0.0.1 on the stand-in's port. */
-  private void readyPod(String ns, String fleet, String pod, int port) {
-    Deployment d = deployment(ns, fleet);
-    Map<String, String> labels =
-        new LinkedHashMap<>(d.getSpec().getTemplate().getMetadata().getLabels());
-    Pod created =
-        client
-            .pods()
-            .inNamespace(ns)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(pod)
-                    .withNamespace(ns)
-                    .withLabels(labels)
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("runtime")
-                    .withImage("stand-in")
-                    .addNewPort()
-                    .withName(Fleet.HTTP_PORT_NAME)
-                    .withContainerPort(port)
-                    .endPort()
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    created.setStatus(
-        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-            .withPhase("Running")
-            .withPodIP("127.0.0.1")
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus("True")
-            .endCondition()
-            .build());
-    client.pods().inNamespace(ns).resource(created).updateStatus();
-  }
-
-  private Deployment deployment(String ns, String name) {
-    eventually()
-        .until(() -> client.apps().deployments().inNamespace(ns).withName(name).get() != null);
-    return client.apps().deployments().inNamespace(ns).withName(name).get();
-  }
-
   private NemotronDiffusionDeployment fetch(String ns, String name) {
     return client.resources(NemotronDiffusionDeployment.class).inNamespace(ns).withName(name).get();
   }
@@ -138,12 +95,6 @@ class AutoscalerAgainstMockApiServerTest {
         : status.getConditions().stream()
             .filter(c -> "ScalingActive".equals(c.getType()))
             .findFirst();
-  }
-
-  private List<Event> events(String ns, String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason()))
-        .toList();
   }
 
   /** The CRD's printer columns ({@code kubectl get ndd}) evaluated on the resource as stored. */
@@ -181,12 +132,13 @@ class AutoscalerAgainstMockApiServerTest {
     // measurement noise decided it), and 2.34 replicas is 17% above 2 (the tolerance is 10%)
     try (LoadedRuntimeStandIn pod = new LoadedRuntimeStandIn(400, 160, 4, 7, 8)) {
       client.resource(fleet("busy", ns, ScalingActuator.BUILTIN)).create();
-      deployment(ns, "busy");
-      readyPod(ns, "busy", "busy-0", pod.port());
+      kubelet.deployment(ns, "busy");
+      kubelet.readyPod(ns, "busy", "busy-0", pod.port());
 
       eventually()
           .untilAsserted(
-              () -> assertThat(deployment(ns, "busy").getSpec().getReplicas()).isEqualTo(3));
+              () ->
+                  assertThat(kubelet.deployment(ns, "busy").getSpec().getReplicas()).isEqualTo(3));
       eventually()
           .untilAsserted(
               () -> {
@@ -199,7 +151,7 @@ class AutoscalerAgainstMockApiServerTest {
                     .contains(" tokens/s per replica (measured: ")
                     .contains("x TPF 2.50) at 80% target utilization needs 3");
               });
-      assertThat(events(ns, "ScaledUp"))
+      assertThat(kubelet.events(ns, "ScaledUp"))
           .extracting(Event::getMessage)
           .anySatisfy(m -> assertThat(m).startsWith("scale up from 1 to 2 replicas"))
           .anySatisfy(m -> assertThat(m).startsWith("scale up from 2 to 3 replicas"))
@@ -248,8 +200,8 @@ class AutoscalerAgainstMockApiServerTest {
     String ns = "scale-" + NAMESPACES.incrementAndGet();
     try (LoadedRuntimeStandIn pod = new LoadedRuntimeStandIn(400, 160, 4, 8, 8)) {
       client.resource(fleet("hpa", ns, ScalingActuator.EXTERNAL)).create();
-      deployment(ns, "hpa");
-      readyPod(ns, "hpa", "hpa-0", pod.port());
+      kubelet.deployment(ns, "hpa");
+      kubelet.readyPod(ns, "hpa", "hpa-0", pod.port());
 
       eventually()
           .untilAsserted(
@@ -267,8 +219,8 @@ class AutoscalerAgainstMockApiServerTest {
                               .gauge()
                               .value())
                       .isEqualTo(2));
-      assertThat(deployment(ns, "hpa").getSpec().getReplicas()).isEqualTo(1);
-      assertThat(events(ns, "ScaledUp")).isEmpty();
+      assertThat(kubelet.deployment(ns, "hpa").getSpec().getReplicas()).isEqualTo(1);
+      assertThat(kubelet.events(ns, "ScaledUp")).isEmpty();
       assertThat(fetch(ns, "hpa").getStatus().getLastScale()).isNull();
       assertThat(fetch(ns, "hpa").getStatus().getObserved().getQueueDepth()).isEqualTo(8);
       assertThat(scalingActive(ns, "hpa"))
@@ -284,8 +236,8 @@ class AutoscalerAgainstMockApiServerTest {
     // light load: the law decides (ScalingActive True) and keeps the minimum
     try (LoadedRuntimeStandIn pod = new LoadedRuntimeStandIn(40, 16, 1, 0, 2)) {
       client.resource(fleet("quiet", ns, ScalingActuator.BUILTIN)).create();
-      deployment(ns, "quiet");
-      readyPod(ns, "quiet", "quiet-0", pod.port());
+      kubelet.deployment(ns, "quiet");
+      kubelet.readyPod(ns, "quiet", "quiet-0", pod.port());
       eventually()
           .untilAsserted(
               () ->
@@ -305,9 +257,9 @@ class AutoscalerAgainstMockApiServerTest {
                       .extracting(Condition::getStatus, Condition::getReason)
                       .containsExactly("False", FleetAutoscaler.METRICS_STALE));
       assertThat(scalingActive(ns, "quiet").get().getMessage()).contains("never scaled down blind");
-      assertThat(deployment(ns, "quiet").getSpec().getReplicas()).isEqualTo(1);
-      assertThat(events(ns, "ScaledDown")).isEmpty();
-      assertThat(events(ns, "ScaledUp")).isEmpty();
+      assertThat(kubelet.deployment(ns, "quiet").getSpec().getReplicas()).isEqualTo(1);
+      assertThat(kubelet.events(ns, "ScaledDown")).isEmpty();
+      assertThat(kubelet.events(ns, "ScaledUp")).isEmpty();
       assertThat(meters.get("nemotron.autoscaler.scrape.failures").counter().count())
           .isGreaterThan(failuresBefore);
       // the last measurement stays in status, it is not replaced by zeros (the rate is measured
