@@ -5,13 +5,9 @@ import dev.inference.nemotron.pod.engine.cpu.EngineSettings;
 import dev.inference.nemotron.pod.engine.cuda.CudaForwardPass;
 import dev.inference.nemotron.pod.engine.cuda.CudaProbe;
 import dev.inference.nemotron.pod.model.DraftAdapter;
-import dev.inference.nemotron.pod.model.LayerWeights;
 import dev.inference.nemotron.pod.model.ModelConfig;
 import dev.inference.nemotron.pod.model.ModelWeights;
-import dev.inference.nemotron.pod.model.Tensor;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,7 +17,9 @@ import java.util.function.Supplier;
  * {@code cpu} or {@code cuda}; the CLI's {@code --backend}, runtime.yaml's device class). {@code
  * auto} uses the GPU when the CUDA probe finds a usable device with room for the model, and
  * otherwise the CPU, saying why in one line; {@code cuda} without a usable device is an error that
- * says why. Every command and the server build their network here.
+ * says why. Every command and the server build their network here. Both backends take every weight
+ * format: BF16/F16/F32 and int8, int4, fp8 (quantized at load or pre-quantized, in the layout of
+ * WEIGHT-FORMATS.md, which the CUDA kernels read as stored).
  */
 public final class ForwardPassFactory {
 
@@ -120,14 +118,8 @@ public final class ForwardPassFactory {
             requested,
             CudaProbe::probe,
             () ->
-                quantizedWeights(weights)
-                    .or(
-                        () ->
-                            CudaForwardPass.fitProblem(
-                                config,
-                                weights,
-                                adapter,
-                                CudaProbe.probe().device().orElseThrow())));
+                CudaForwardPass.fitProblem(
+                    config, weights, adapter, CudaProbe.probe().device().orElseThrow()));
     choice
         .fallbackReason()
         .ifPresent(why -> log.println("ndd: backend auto: running on the CPU because " + why));
@@ -135,27 +127,5 @@ public final class ForwardPassFactory {
       return new CudaForwardPass(config, weights, adapter, 0, CUDA_PLANNED_ROWS);
     }
     return new CpuForwardPass(config, weights, adapter, EngineSettings.fromSystemProperties());
-  }
-
-  /**
-   * Why the CUDA backend cannot take these weights: its loader widens BF16/F16/F32 tensors only, so
-   * quantized projections (int8, int4, fp8) run on the CPU until the device path reads them.
-   */
-  public static Optional<String> quantizedWeights(ModelWeights weights) {
-    List<Tensor> tensors = new ArrayList<>();
-    tensors.add(weights.lmHead());
-    for (LayerWeights layer : weights.layers()) {
-      tensors.addAll(layer.projections());
-    }
-    return tensors.stream()
-        .filter(Tensor::isQuantized)
-        .findFirst()
-        .map(
-            t ->
-                "the CUDA backend loads BF16, F16 or F32 weights only and "
-                    + t.name()
-                    + " is quantized ("
-                    + t.dtype()
-                    + "): run quantized weights on the CPU backend, or load the BF16 checkpoint");
   }
 }

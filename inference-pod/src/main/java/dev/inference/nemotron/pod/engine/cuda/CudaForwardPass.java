@@ -82,7 +82,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
                 () -> new IllegalStateException("the CUDA backend cannot run: " + probe.reason()));
     this.config = config;
     this.dims = ModelDims.of(config);
-    long weightBytes = deviceWeightBytes(weights, draft);
+    MemoryPlan.Weights weightBytes = deviceWeights(weights, draft);
     int maxLogitRows = Math.min(maxRows, 64);
     long positions =
         kvPositions > 0
@@ -98,7 +98,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
 
     this.cuda = new CudaRuntime(device, PtxLibrary.onClassPath());
     try {
-      this.matmul = new DeviceMatmul(cuda);
+      this.matmul = new DeviceMatmul(cuda, plan.dequantizeBytes());
       this.ws = new Workspace(cuda, dims);
       List<DeviceLayer> uploaded = new ArrayList<>();
       long start = System.nanoTime();
@@ -175,13 +175,38 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
       DeviceProfile device) {
     ModelDims dims = ModelDims.of(config);
     MemoryPlan plan =
-        MemoryPlan.of(dims, deviceWeightBytes(weights, draft), MIN_KV_POSITIONS, 2048, 64);
+        MemoryPlan.of(dims, deviceWeights(weights, draft), MIN_KV_POSITIONS, 2048, 64);
     try {
       plan.requireFits(device.name(), device.freeBytes(), device.totalBytes());
       return Optional.empty();
     } catch (IllegalStateException e) {
       return Optional.of(e.getMessage());
     }
+  }
+
+  /**
+   * Device bytes the weights take (matrices in their device format, quantized ones as codes plus
+   * scales, vectors fp32) and the dequantization tile their quantized matrices need.
+   */
+  static MemoryPlan.Weights deviceWeights(ModelWeights w, Optional<DraftAdapter> draft) {
+    long largestQuantized = 0;
+    for (Tensor t : allMatrices(w)) {
+      if (t.isQuantized()) {
+        largestQuantized = Math.max(largestQuantized, t.elementCount());
+      }
+    }
+    return new MemoryPlan.Weights(
+        deviceWeightBytes(w, draft),
+        largestQuantized == 0 ? 0 : DequantizeTiles.bufferBytes(largestQuantized));
+  }
+
+  private static List<Tensor> allMatrices(ModelWeights w) {
+    List<Tensor> out = new ArrayList<>();
+    out.add(w.lmHead());
+    for (LayerWeights lw : w.layers()) {
+      out.addAll(lw.projections());
+    }
+    return out;
   }
 
   /** Device bytes the weights take (matrices in their device format, vectors fp32). */
@@ -215,7 +240,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   }
 
   private static long matrixBytes(Tensor t) {
-    return t.elementCount() * WeightUploader.formatOf(t.dtype()).bytes();
+    return DeviceMatrix.deviceBytes(t);
   }
 
   /** The memory plan the model was loaded with. */

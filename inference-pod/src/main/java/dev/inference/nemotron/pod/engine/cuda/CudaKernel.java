@@ -69,38 +69,56 @@ public enum CudaKernel {
   GEMV_INT8(
       "gemv",
       "ndd_gemv_int8",
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32),
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // blockSize
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
   GEMV_INT4(
       "gemv",
       "ndd_gemv_int4",
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32),
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // blockSize
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
   GEMV_FP8(
       "gemv",
       "ndd_gemv_fp8",
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.PTR,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32,
-      Arg.I32),
-  DEQUANTIZE_BF16(
-      "gemv", "ndd_dequantize_bf16", Arg.PTR, Arg.PTR, Arg.I32, Arg.PTR, Arg.I32, Arg.I32),
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // scaleRowStride
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
+  DEQUANTIZE_SPLIT(
+      "gemv",
+      "ndd_dequantize_split",
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // format
+      Arg.I32, // blockSize
+      Arg.I32, // scaleRowStride
+      Arg.I32, // firstRow
+      Arg.I32, // tileRows
+      Arg.I32, // inFeatures
+      Arg.PTR, // hi
+      Arg.PTR), // lo
   LORA_DOWN("gemv", "ndd_lora_down", Arg.PTR, Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32),
   LORA_UP("gemv", "ndd_lora_up", Arg.PTR, Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.F32),
   ARGMAX("sampling", "ndd_argmax", Arg.PTR, Arg.I32, Arg.I32, Arg.PTR, Arg.PTR),

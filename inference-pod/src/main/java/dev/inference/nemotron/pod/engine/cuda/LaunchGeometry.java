@@ -88,6 +88,46 @@ public record LaunchGeometry(long gridX, int gridY, int block) {
     return new LaunchGeometry(ceilDiv(outFeatures, GEMV_WARPS), 1, 32 * GEMV_WARPS);
   }
 
+  /**
+   * The quantized GEMV kernels ({@code ndd_gemv_int8/int4/fp8}): one warp per output feature, 4 per
+   * block, each lane reading 16 bytes of codes at a time. int8 and int4 need whole blocks of 32 or
+   * 64 inputs (a 16-byte vector then never straddles two scales); fp8 needs {@code in} a multiple
+   * of 16 (other widths go to the dequantizing path, see {@link
+   * #quantizedGemvFits(DeviceMatrix.Format, int, int)}).
+   */
+  public static LaunchGeometry gemvQuantized(
+      DeviceMatrix.Format format, int outFeatures, int inFeatures, int blockSize) {
+    if (!quantizedGemvFits(format, inFeatures, blockSize)) {
+      throw new IllegalArgumentException(
+          "the "
+              + format
+              + " GEMV kernel needs "
+              + (format == DeviceMatrix.Format.FP8
+                  ? "in_features a multiple of 16"
+                  : "blocks of 32 or 64 inputs and in_features a multiple of the block")
+              + "; got in_features "
+              + inFeatures
+              + ", block "
+              + blockSize);
+    }
+    return new LaunchGeometry(ceilDiv(outFeatures, GEMV_WARPS), 1, 32 * GEMV_WARPS);
+  }
+
+  /** Whether the quantized GEMV kernel of {@code format} takes this width and block size. */
+  static boolean quantizedGemvFits(DeviceMatrix.Format format, int inFeatures, int blockSize) {
+    return switch (format) {
+      case INT8, INT4 ->
+          (blockSize == 32 || blockSize == 64) && inFeatures > 0 && inFeatures % blockSize == 0;
+      case FP8 -> inFeatures > 0 && inFeatures % 16 == 0;
+      case BF16, F32 -> false;
+    };
+  }
+
+  /** {@code ndd_dequantize_split} over a tile of {@code tileRows} rows: one thread per weight. */
+  public static LaunchGeometry dequantize(int tileRows, int inFeatures) {
+    return elementwise((long) tileRows * inFeatures);
+  }
+
   /** The LoRA kernels: one warp per output feature, one grid row per adapter row. */
   public static LaunchGeometry lora(int outFeatures, int adapterRows) {
     return new LaunchGeometry(ceilDiv(outFeatures, GEMV_WARPS), adapterRows, 32 * GEMV_WARPS);

@@ -1,5 +1,6 @@
 package dev.inference.nemotron.pod.engine.cuda;
 
+import dev.inference.nemotron.pod.model.QuantFormat;
 import java.util.Locale;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Locale;
  * @param maxLogitRows most rows whose logits one forward computes
  * @param workspaceBytes device bytes of the activations and logits for maxRows
  * @param reserveBytes context, modules and cuBLAS workspace
+ * @param dequantizeBytes the tile quantized weights are dequantized into for cuBLAS (0 when no
+ *     weight is quantized; {@link DequantizeTiles})
  */
 public record MemoryPlan(
     long weightBytes,
@@ -24,7 +27,8 @@ public record MemoryPlan(
     int maxRows,
     int maxLogitRows,
     long workspaceBytes,
-    long reserveBytes) {
+    long reserveBytes,
+    long dequantizeBytes) {
 
   /** CUDA context, loaded PTX modules, cuBLAS handle and its workspace. */
   public static final long RESERVE_BYTES = 768L << 20;
@@ -35,6 +39,66 @@ public record MemoryPlan(
   /** A plan for {@code kvPositions} KV positions and forwards of up to {@code maxRows} rows. */
   public static MemoryPlan of(
       ModelDims dims, long weightBytes, long kvPositions, int maxRows, int maxLogitRows) {
+    return of(dims, new Weights(weightBytes, 0), kvPositions, maxRows, maxLogitRows);
+  }
+
+  /**
+   * What the weights take on the device: their bytes (codes and scales for quantized ones) and the
+   * dequantization tile the many-row path needs when some are quantized.
+   *
+   * @param bytes device bytes of the weights
+   * @param dequantizeBytes the dequantization tile (0 without quantized weights)
+   */
+  public record Weights(long bytes, long dequantizeBytes) {
+    /**
+     * The weights of a model of shape {@code d} with the projections in {@code format} (null: BF16)
+     * and blocks of {@code blockSize}, the LM head quantized too when {@code lmHead}; computed from
+     * the shapes (WEIGHT-FORMATS.md §2: codes plus BF16 block scales for int8/int4, one F32 scale
+     * per output channel for fp8; the embedding stays BF16, norms are fp32 on the device).
+     */
+    public static Weights of(ModelDims d, QuantFormat format, int blockSize, boolean lmHead) {
+      long h = d.hidden();
+      long[][] projections = {
+        {d.queryWidth(), h},
+        {d.kvWidth(), h},
+        {d.kvWidth(), h},
+        {h, d.queryWidth()},
+        {d.intermediate(), h},
+        {d.intermediate(), h},
+        {h, d.intermediate()}
+      };
+      long perLayer = 0;
+      long largest = 0;
+      for (long[] m : projections) {
+        perLayer += matrixBytes(format, blockSize, m[0], m[1]);
+        largest = Math.max(largest, m[0] * m[1]);
+      }
+      long head = matrixBytes(lmHead ? format : null, blockSize, d.vocab(), h);
+      if (format != null && lmHead) {
+        largest = Math.max(largest, d.vocab() * h);
+      }
+      long bytes =
+          d.vocab() * h * 2 + head + d.layers() * perLayer + d.normElements() * Float.BYTES;
+      return new Weights(bytes, format == null ? 0 : DequantizeTiles.bufferBytes(largest));
+    }
+
+    /** Device bytes of one {@code [out, in]} matrix in {@code format} (null: BF16). */
+    static long matrixBytes(QuantFormat format, int blockSize, long out, long in) {
+      if (format == null) {
+        return out * in * 2;
+      }
+      return switch (format) {
+        case INT8 -> out * in + out * (in / blockSize) * 2;
+        case INT4 -> out * (in / 2) + out * (in / blockSize) * 2;
+        case FP8 -> out * in + out * Float.BYTES;
+      };
+    }
+  }
+
+  /** A plan for weights that may be quantized (their dequantization tile is counted). */
+  public static MemoryPlan of(
+      ModelDims dims, Weights weights, long kvPositions, int maxRows, int maxLogitRows) {
+    long weightBytes = weights.bytes();
     if (kvPositions < 0 || maxRows <= 0 || maxLogitRows < 0 || maxLogitRows > maxRows) {
       throw new IllegalArgumentException(
           "a memory plan needs kvPositions >= 0, maxRows > 0 and 0 <= maxLogitRows <= maxRows; got "
@@ -53,7 +117,8 @@ public record MemoryPlan(
         maxRows,
         maxLogitRows,
         workspaceBytes(dims, maxRows, maxLogitRows),
-        RESERVE_BYTES);
+        RESERVE_BYTES,
+        weights.dequantizeBytes());
   }
 
   /**
@@ -72,7 +137,7 @@ public record MemoryPlan(
 
   /** Everything the plan allocates. */
   public long totalBytes() {
-    return weightBytes + kvBytes + workspaceBytes + reserveBytes;
+    return weightBytes + kvBytes + workspaceBytes + reserveBytes + dequantizeBytes;
   }
 
   /**
@@ -81,8 +146,18 @@ public record MemoryPlan(
    */
   public static long kvPositionsThatFit(
       ModelDims dims, long weightBytes, int maxRows, int maxLogitRows, long freeBytes) {
+    return kvPositionsThatFit(dims, new Weights(weightBytes, 0), maxRows, maxLogitRows, freeBytes);
+  }
+
+  /** As above, for weights that may be quantized. */
+  public static long kvPositionsThatFit(
+      ModelDims dims, Weights weights, int maxRows, int maxLogitRows, long freeBytes) {
     long left =
-        freeBytes - weightBytes - workspaceBytes(dims, maxRows, maxLogitRows) - RESERVE_BYTES;
+        freeBytes
+            - weights.bytes()
+            - weights.dequantizeBytes()
+            - workspaceBytes(dims, maxRows, maxLogitRows)
+            - RESERVE_BYTES;
     if (left <= 0) {
       return 0;
     }
@@ -106,8 +181,8 @@ public record MemoryPlan(
           String.format(
               Locale.ROOT,
               "the model does not fit on %s: it needs %s (weights %s, KV pool %s for %d positions,"
-                  + " workspace %s for %d rows, CUDA/cuBLAS reserve %s) but the device has %s free"
-                  + " of %s; use a smaller model, quantized weights, a smaller KV pool"
+                  + " workspace %s for %d rows%s, CUDA/cuBLAS reserve %s) but the device has %s"
+                  + " free of %s; use a smaller model, quantized weights, a smaller KV pool"
                   + " (fewer positions) or a larger GPU",
               device,
               gib(totalBytes()),
@@ -116,6 +191,7 @@ public record MemoryPlan(
               kvPositions,
               gib(workspaceBytes),
               maxRows,
+              dequantizeBytes > 0 ? ", dequantization tile " + gib(dequantizeBytes) : "",
               gib(reserveBytes),
               gib(freeBytes),
               gib(totalDeviceBytes)));

@@ -1,6 +1,7 @@
 package dev.inference.nemotron.pod.engine.cuda;
 
 import dev.inference.nemotron.pod.model.DType;
+import dev.inference.nemotron.pod.model.Quantization;
 import dev.inference.nemotron.pod.model.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,7 +16,8 @@ import jcuda.driver.JCudaDriver;
  * Copies tensors from the memory-mapped checkpoint to the device through two pinned staging buffers
  * used in turn: the file's pages are copied into one (native to native, never through the Java
  * heap) while the other's asynchronous host-to-device copy runs. F16 is widened to F32 while
- * staged; BF16 and F32 go as they are.
+ * staged; BF16 and F32 go as they are, and so do a quantized tensor's codes and scales (the CPU
+ * engine's layout, which the GEMV and dequantization kernels read directly).
  */
 final class WeightUploader implements AutoCloseable {
   /** Bytes per staging buffer. */
@@ -43,24 +45,40 @@ final class WeightUploader implements AutoCloseable {
     }
   }
 
-  /** The storage a tensor gets on the device. */
-  static DeviceMatrix.Format formatOf(DType dtype) {
-    return dtype == DType.BF16 ? DeviceMatrix.Format.BF16 : DeviceMatrix.Format.F32;
-  }
-
-  /** Uploads a 2-D tensor into a new allocation. */
+  /**
+   * Uploads a 2-D tensor into a new allocation: a quantized one as its codes and its scales, both
+   * byte for byte as stored (mapped file or load-time quantization arena, never the Java heap).
+   */
   DeviceMatrix matrix(Tensor t) {
-    DeviceMatrix.Format format = formatOf(t.dtype());
-    CUdeviceptr target = cuda.allocate(t.elementCount() * format.bytes());
-    copy(t, target, t.dtype() == DType.F16);
-    return new DeviceMatrix(target, format, t.rows(), t.columns());
+    DeviceMatrix.Format format = DeviceMatrix.formatOf(t);
+    CUdeviceptr target = cuda.allocate(format.bytes(t.dim(0), t.dim(1)));
+    if (!t.isQuantized()) {
+      if (t.dtype() == DType.F16) {
+        widen(t, target);
+      } else {
+        copy(t.data(), target);
+      }
+      return new DeviceMatrix(target, format, t.rows(), t.columns());
+    }
+    copy(t.data(), target);
+    Quantization q = t.quantization();
+    Tensor s = q.scales();
+    DeviceMatrix.ScaleType type = DeviceMatrix.ScaleType.of(s.dtype());
+    CUdeviceptr scales = cuda.allocate(s.elementCount() * type.bytes());
+    copy(s.data(), scales);
+    return new DeviceMatrix(
+        target,
+        format,
+        t.rows(),
+        t.columns(),
+        new DeviceMatrix.Scales(scales, type, q.blockSize(), q.scaleRowStride(), s.elementCount()));
   }
 
   /** Uploads any tensor as fp32 (norm vectors, adapter matrices): small, exactness first. */
   CUdeviceptr floats(Tensor t) {
     CUdeviceptr target = cuda.allocate(t.elementCount() * Float.BYTES);
     if (t.dtype() == DType.F32) {
-      copy(t, target, false);
+      copy(t.data(), target);
     } else {
       widen(t, target);
     }
@@ -72,12 +90,8 @@ final class WeightUploader implements AutoCloseable {
     return uploadedBytes;
   }
 
-  private void copy(Tensor t, CUdeviceptr target, boolean widenF16) {
-    if (widenF16) {
-      widen(t, target);
-      return;
-    }
-    MemorySegment data = t.data();
+  /** Bytes as they are, through the staging buffers. */
+  private void copy(MemorySegment data, CUdeviceptr target) {
     long size = data.byteSize();
     for (long offset = 0; offset < size; offset += CHUNK) {
       long n = Math.min(CHUNK, size - offset);

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The backend choice: auto falls back to the CPU with one line, cuda without a device refuses. */
 class ForwardPassFactoryTest {
@@ -114,26 +116,59 @@ class ForwardPassFactoryTest {
     }
   }
 
-  @Test
-  void quantizedWeightsKeepCudaAwayWithTheTensorsName() throws Exception {
-    Path dir = root.resolve("tiny-q");
+  /**
+   * Quantized weights (quantized at load here) no longer keep CUDA away: on an H100 they fit with
+   * room to spare, so auto chooses CUDA; on this machine (no GPU) auto still runs on the CPU with
+   * the probe's one line, and cuda refuses with it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"int8", "int4", "fp8"})
+  void quantizedWeightsRunOnCudaAndStillFallBackCleanlyHere(String format) throws Exception {
+    Path dir = root.resolve("tiny-q-" + format);
     TinyCheckpoint.write(
         new TinyCheckpointSpec(32, 1, 64, 4, 2, 8, 384, DType.BF16, 1, 24, 10000, 8, 1, 0, null),
         dir);
-    try (Checkpoint plain = Checkpoint.open(dir, true, null);
-        Checkpoint int8 = Checkpoint.open(dir, true, QuantizationPlan.parse("int8"))) {
-      assertThat(ForwardPassFactory.quantizedWeights(plain.weights())).isEmpty();
-      assertThat(ForwardPassFactory.quantizedWeights(int8.weights()))
-          .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-          .startsWith("the CUDA backend loads BF16, F16 or F32 weights only and ")
-          .contains("q_proj")
-          .contains("is quantized");
-      // with a usable device, auto would still run these weights on the CPU, saying why
+    try (Checkpoint q = Checkpoint.open(dir, true, QuantizationPlan.parse(format))) {
+      assertThat(q.weights().layers().get(0).qProj().isQuantized()).isTrue();
+      Optional<String> fit =
+          CudaForwardPass.fitProblem(q.config(), q.weights(), Optional.empty(), DeviceProfile.H100);
+      assertThat(fit).isEmpty();
       ForwardPassFactory.Choice choice =
-          ForwardPassFactory.choose(
-              Backend.AUTO, () -> H100, () -> ForwardPassFactory.quantizedWeights(int8.weights()));
-      assertThat(choice.backend()).isEqualTo(Backend.CPU);
-      assertThat(choice.fallbackReason()).get().asString().contains("is quantized");
+          ForwardPassFactory.choose(Backend.AUTO, () -> H100, () -> fit);
+      assertThat(choice.backend()).isEqualTo(Backend.CUDA);
+      assertThat(choice.fallbackReason()).isEmpty();
+      // The plan counts the codes and scales, not widened floats: less than the BF16 weights.
+      try (Checkpoint plain = Checkpoint.open(dir, true, null)) {
+        assertThat(CudaForwardPass.deviceWeights(q.weights(), Optional.empty()).bytes())
+            .isLessThan(CudaForwardPass.deviceWeightBytes(plain.weights(), Optional.empty()));
+      }
+      if (CudaProbe.probe().usable()) {
+        return; // the fallback below is what a machine without a GPU does
+      }
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      ForwardPass pass =
+          ForwardPassFactory.create(
+              Backend.AUTO,
+              q.config(),
+              q.weights(),
+              Optional.empty(),
+              new PrintStream(log, true, StandardCharsets.UTF_8));
+      assertThat(pass).isInstanceOf(CpuForwardPass.class);
+      String text = log.toString(StandardCharsets.UTF_8);
+      assertThat(text.lines()).hasSize(1);
+      assertThat(text)
+          .startsWith("ndd: backend auto: running on the CPU because ")
+          .contains(CudaProbe.probe().reason())
+          .doesNotContain("quantized");
+      assertThatThrownBy(
+              () ->
+                  ForwardPassFactory.create(
+                      Backend.CUDA,
+                      q.config(),
+                      q.weights(),
+                      Optional.empty(),
+                      new PrintStream(log, true, StandardCharsets.UTF_8)))
+          .hasMessageStartingWith("the CUDA backend was requested but cannot run: ");
     }
   }
 }
