@@ -42,6 +42,70 @@ class CudaKernelSignatureTest {
     }
   }
 
+  /**
+   * The quantized kernels' parameter lists as gemv.cu declares them, stated here from the C
+   * signatures (pointers u64, ints u32), so a reordering in the .cu file or in {@link CudaKernel}
+   * fails here even if both were changed together.
+   */
+  @Test
+  void theQuantizedKernelsTakeWhatTheHostPasses() {
+    PtxLibrary ptx = PtxLibrary.onClassPath();
+    assumeTrue(ptx.available(), () -> ptx.unavailableReason().orElseThrow());
+    // (codes, scales, scaleType, blockSize | scaleRowStride, x, y, rows, out, in, accumulate)
+    List<String> gemv =
+        List.of("u64", "u64", "u32", "u32", "u64", "u64", "u32", "u32", "u32", "u32");
+    // (codes, scales, scaleType, format, blockSize, scaleRowStride, firstRow, tileRows, in, hi, lo)
+    List<String> dequantize =
+        List.of("u64", "u64", "u32", "u32", "u32", "u32", "u32", "u32", "u32", "u64", "u64");
+    for (int arch : ptx.architectures()) {
+      Map<String, PtxEntry> entries = entries(ptx, arch, "gemv");
+      for (String name : List.of("ndd_gemv_int8", "ndd_gemv_int4", "ndd_gemv_fp8")) {
+        assertThat(entries.get(name).parameterTypes()).as("%s sm_%d", name, arch).isEqualTo(gemv);
+      }
+      assertThat(entries.get("ndd_dequantize_split").parameterTypes()).isEqualTo(dequantize);
+      assertThat(CudaKernel.GEMV_INT4.ptxTypes()).isEqualTo(gemv);
+      assertThat(CudaKernel.DEQUANTIZE_SPLIT.ptxTypes()).isEqualTo(dequantize);
+    }
+  }
+
+  /**
+   * What keeps the quantized GEMV memory-bound, checked in the PTX: 16-byte code loads; int8 and
+   * int4 codes become floats by byte permutes, not int-to-float conversions (16/clk/SM); fp8 uses
+   * the hardware E4M3x2 conversion where the architecture has one (sm_89+).
+   */
+  @Test
+  void theQuantizedGemvBodiesStreamAndDecodeAsDesigned() {
+    PtxLibrary ptx = PtxLibrary.onClassPath();
+    assumeTrue(ptx.available(), () -> ptx.unavailableReason().orElseThrow());
+    for (int arch : ptx.architectures()) {
+      String text = ptx.text(arch, "gemv");
+      for (String name : List.of("ndd_gemv_int8", "ndd_gemv_int4", "ndd_gemv_fp8")) {
+        String body = body(text, name);
+        assertThat(body).as("%s sm_%d", name, arch).contains("ld.global.nc.v4.u32");
+        assertThat(body).doesNotContain("cvt.rn.f32.s32").doesNotContain("cvt.rn.f32.u32");
+        if (!name.endsWith("fp8")) {
+          assertThat(body).contains("prmt.b32");
+        }
+      }
+      if (arch >= 90) {
+        assertThat(body(text, "ndd_gemv_fp8")).contains("e4m3x2");
+      }
+    }
+  }
+
+  private static Map<String, PtxEntry> entries(PtxLibrary ptx, int arch, String module) {
+    return PtxEntry.parse(ptx.text(arch, module)).stream()
+        .collect(Collectors.toMap(PtxEntry::name, Function.identity()));
+  }
+
+  /** The PTX text of one entry, from its {@code .entry} line to the next entry (or the end). */
+  private static String body(String ptx, String entry) {
+    int start = ptx.indexOf(".entry " + entry + "(");
+    assertThat(start).as("entry %s", entry).isNotNegative();
+    int next = ptx.indexOf(".entry ", start + 1);
+    return ptx.substring(start, next < 0 ? ptx.length() : next);
+  }
+
   @Test
   void theParserReadsAnEntryNvccWrites() {
     String text =
