@@ -45,6 +45,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   private final CUdeviceptr inverseFrequencies;
   private final float attentionFactor;
   private final Optional<DeviceAdapter> adapter;
+  private final DecodeGraphs graphs;
   private CUdeviceptr args;
   private int argsCapacity;
 
@@ -141,6 +142,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
                 MemoryPlan.gib(plan.kvBytes())));
       }
       this.layers = List.copyOf(uploaded);
+      this.graphs = new DecodeGraphs(cuda, layerMatrices(layers));
       double[] exact = RotaryEmbedding.inverseFrequencies(config.rope(), config.headDim());
       float[] inv = new float[exact.length];
       for (int i = 0; i < inv.length; i++) {
@@ -308,6 +310,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     }
     ForwardPass.requireDistinctCaches(batch);
     cuda.bind();
+    graphs.recover();
     int s = batch.size();
     CudaKvCache[] caches = new CudaKvCache[s];
     int n = 0;
@@ -376,6 +379,9 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     int lateAt = ints.add(lateRows);
     ws.ensure(n, logitRows.length);
     CUdeviceptr a = uploadArgs(ints.toArray());
+    // A settled decode shape is captured into a CUDA graph from here to the last layer.
+    graphs.begin(
+        DecodeGraphPolicy.shape(n, graphs.gemvOnly(), adapterRows.length, rowsAndWrites(seq)));
 
     int hidden = dims.hidden();
     cuda.launch(
@@ -456,6 +462,9 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
       long mlp = (long) n * dims.intermediate();
       cuda.launch(CudaKernel.SWIGLU, LaunchGeometry.elementwise(mlp), ws.gate, ws.up, mlp);
       matmul.apply(layer.down(), ws.gate, n, ws.h, true, ws.split);
+    }
+    if (!graphs.end()) {
+      return forward(batch); // the graph API failed and graphs are now off: launch it plainly
     }
     for (int i = 0; i < s; i++) {
       caches[i].extendTo(seq[i].past() + seq[i].writes());
@@ -632,9 +641,33 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     return c;
   }
 
+  /** Each sequence's chunk rows and written positions, the part of a graph's shape it decides. */
+  private static int[] rowsAndWrites(SequenceArgs[] seq) {
+    int[] out = new int[2 * seq.length];
+    for (int i = 0; i < seq.length; i++) {
+      out[2 * i] = seq[i].rows();
+      out[2 * i + 1] = seq[i].writes();
+    }
+    return out;
+  }
+
+  private static List<DeviceMatrix> layerMatrices(List<DeviceLayer> layers) {
+    List<DeviceMatrix> out = new ArrayList<>();
+    for (DeviceLayer l : layers) {
+      out.addAll(List.of(l.q(), l.k(), l.v(), l.o(), l.gate(), l.up(), l.down()));
+    }
+    return out;
+  }
+
+  /** How many forwards ran as CUDA graphs (for logs and benchmarks). */
+  public String graphSummary() {
+    return graphs.summary();
+  }
+
   @Override
   public synchronized void close() {
     cuda.bind();
+    graphs.close();
     cuda.close();
   }
 
