@@ -4,10 +4,12 @@
 # It needs what the README's setup installs (JDK 25, Maven) plus what every GPU host has: the NVIDIA
 # driver (nvidia-smi, libcuda.so.1), and the CUDA 12 cuBLAS runtime (libcublas.so.12) and a CUDA
 # toolkit with nvcc (found via CUDA_HOME, PATH or /usr/local/cuda) to build the PTX.
-# Steps: build (PTX for sm_80/90/100, ptxas-validated), the device tests (GPU forward = CPU forward,
-# KV crop, decoders at T=0, batch of 16 = 16 singles; they must run, not skip), a 1.5B-shaped and an
-# 8B-shaped random checkpoint, `ndd bench --backend cuda` at 1/8/32 rows (BF16, and int8 when this
-# build can quantize), with the achieved weight bandwidth against the data sheet. Ends in ONE summary
+# Steps: build (PTX for sm_80/90/100, ptxas-validated), the device tests (GPU forward = CPU forward
+# for the float formats and for int8/int4/fp8 on the same quantized checkpoint, KV crop, decoders at
+# T=0, batch of 16 = 16 singles, decode steps as CUDA graphs = plain launches; they must run, not
+# skip), a 1.5B-shaped and an 8B-shaped random checkpoint, `ndd bench --backend cuda` at 1/8/32 rows
+# (BF16 and int8 for both; int4 and fp8, quantized at load, for the 8B; the 8B BF16 once more with
+# CUDA graphs off), with the achieved weight bandwidth against the data sheet. Ends in ONE summary
 # line starting "device-check: PASS" or "device-check: FAIL"; exit status 0 only on PASS.
 # Scratch space: $NDD_DEVICE_CHECK_DIR (default /tmp/ndd-device-check), about 20 GB.
 set -uo pipefail
@@ -62,22 +64,27 @@ cd "$root" || fail "cannot enter $root"
 step "build and device tests"
 log="$work/build.log"
 mkdir -p "$work"
-tests='PtxBuildTest,CudaKernelSignatureTest,LaunchGeometryAndMemoryPlanTest,CudaForwardPassDeviceTest'
+tests='PtxBuildTest,CudaKernelSignatureTest,LaunchGeometryAndMemoryPlanTest,QuantizedGeometryAndMemoryPlanTest'
+tests="$tests,DecodeGraphPolicyTest,CudaForwardPassDeviceTest,CudaQuantizedForwardDeviceTest,CudaGraphDeviceTest"
 if ! mvn -B -pl kernels/cuda,inference-pod -am verify -Dtest="$tests" \
     -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
   grep -E "ERROR|FAIL" "$log" | head -n 30
   fail "build or device tests failed (full log: $log)"
 fi
 grep -E "ptx|Tests run:" "$log" | grep -v "^\[INFO\] Running" | tail -n 8
-report="$root/inference-pod/target/surefire-reports/TEST-dev.inference.nemotron.pod.engine.cuda.CudaForwardPassDeviceTest.xml"
-[[ -f "$report" ]] || fail "no device test report at $report"
-ran=$(grep -o 'tests="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
-skipped=$(grep -o 'skipped="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
-if [[ "$skipped" != "0" ]]; then
-  reason=$(grep -o 'Assumption failed: [^&]*' "$report" | head -n 1)
-  fail "the device tests were skipped on this GPU: ${reason:-see $report}"
-fi
-results+=("device tests $ran/$ran passed")
+ran_all=0
+for device_test in CudaForwardPassDeviceTest CudaQuantizedForwardDeviceTest CudaGraphDeviceTest; do
+  report="$root/inference-pod/target/surefire-reports/TEST-dev.inference.nemotron.pod.engine.cuda.$device_test.xml"
+  [[ -f "$report" ]] || fail "no device test report at $report"
+  ran=$(grep -o 'tests="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
+  skipped=$(grep -o 'skipped="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
+  if [[ "$skipped" != "0" ]]; then
+    reason=$(grep -o 'Assumption failed: [^&]*' "$report" | head -n 1)
+    fail "the device tests of $device_test were skipped on this GPU: ${reason:-see $report}"
+  fi
+  ran_all=$((ran_all + ran))
+done
+results+=("device tests $ran_all/$ran_all passed")
 # The runtime jar and its libraries for bin/ndd.
 mvn -B -q -o -pl kernels/cuda,inference-pod -am package -DskipTests >>"$log" 2>&1 \
   || fail "packaging the runtime failed (log: $log)"
@@ -115,11 +122,12 @@ if "$ndd" help quantize >/dev/null 2>&1; then
 fi
 
 # --- 4. Benchmarks ---------------------------------------------------------------------------
-bench() { # name format dir
+bench() { # name format dir [more ndd bench flags]
   local out="$work/bench-$1-$2.txt"
   step "ndd bench --backend cuda: $1 $2"
+  # shellcheck disable=SC2086
   if ! "$ndd" bench --backend cuda --model "$3" --rows 1,8,32 --iterations 20 --context 512 \
-      --bandwidth-mb 256 >"$out" 2>&1; then
+      --bandwidth-mb 256 ${4:-} >"$out" 2>&1; then
     cat "$out"
     return 1
   fi
@@ -142,7 +150,7 @@ for name in 1.5b 8b; do
   bench "$name" bf16 "$work/$name-bf16" || fail "ndd bench --backend cuda failed on $name bf16"
   if [[ $can_quantize == yes ]]; then
     q="$work/$name-int8"
-    if [[ -f "$q/config.json" ]] || "$ndd" quantize --model "$work/$name-bf16" --format int8 --out "$q" >"$work/quantize-$name.txt" 2>&1; then
+    if [[ -f "$q/config.json" ]] || "$ndd" quantize --model "$work/$name-bf16" --to int8 --out "$q" >"$work/quantize-$name.txt" 2>&1; then
       bench "$name" int8 "$q" || results+=("$name int8: ndd bench --backend cuda failed (see $work/bench-$name-int8.txt)")
     else
       results+=("$name int8: quantize failed (see $work/quantize-$name.txt)")
@@ -150,6 +158,21 @@ for name in 1.5b 8b; do
   else
     results+=("$name int8: skipped (this build has no ndd quantize)")
   fi
+done
+# int4 and fp8 on the 8B, quantized at load (no 5-9 GB copies on disk); then BF16 with the decode
+# step as plain launches, to see what the CUDA graph buys. Each costs a load of the 8B (and a
+# quantization on the host), so they run only while the check is inside its 8-minute budget.
+extra_budget=${NDD_DEVICE_CHECK_EXTRA_UNTIL_S:-330}
+for extra in int4 fp8 bf16-no-graphs; do
+  if (( SECONDS - start > extra_budget )); then
+    results+=("8b $extra: skipped (past ${extra_budget} s of the 8-minute budget)")
+    continue
+  fi
+  case $extra in
+    bf16-no-graphs)
+      NDD_JAVA_OPTS="${NDD_JAVA_OPTS:-} -Dndd.cuda.graph=off" bench 8b "$extra" "$work/8b-bf16" ;;
+    *) bench 8b "$extra" "$work/8b-bf16" "--quantization $extra" ;;
+  esac || results+=("8b $extra: ndd bench --backend cuda failed (see $work/bench-8b-$extra.txt)")
 done
 
 summary=$(printf '%s; ' "${results[@]}")
