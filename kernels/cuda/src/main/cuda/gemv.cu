@@ -20,18 +20,6 @@
 #define NDD_GEMV_MAX_ROWS 8
 #define NDD_GEMV_WARPS 4
 
-// Dot products of 4 consecutive weights (already decoded) with every row's x.
-__device__ __forceinline__ void ndd_fma4(float (&acc)[NDD_GEMV_MAX_ROWS], const float* w,
-                                         const float* x, int rows, int inFeatures, int col) {
-#pragma unroll
-  for (int r = 0; r < NDD_GEMV_MAX_ROWS; r++) {
-    if (r < rows) {
-      float4 a = *(const float4*)(x + (long)r * inFeatures + col);
-      acc[r] += w[0] * a.x + w[1] * a.y + w[2] * a.z + w[3] * a.w;
-    }
-  }
-}
-
 // Dot products of 8 consecutive weights (already decoded) with every row's x.
 __device__ __forceinline__ void ndd_fma8(float (&acc)[NDD_GEMV_MAX_ROWS], const float (&w)[8],
                                          const float* x, int rows, int inFeatures, int col) {
@@ -102,16 +90,21 @@ extern "C" __global__ void ndd_gemv_f32(const float* w, const float* x, float* y
 }
 
 // ---- Quantized GEMV -------------------------------------------------------------------------
-// One warp per output feature, each lane streaming 16 bytes of codes per step (two steps in
-// flight), the block's scale read once per 16-byte vector (a vector never straddles a block: B is
-// 32 or 64), every weight dequantized to fp32 as code * scale, fp32 FMAs, then the warp sum.
-// The integer codes become floats with a byte permute into the mantissa of 2^23 and one
-// subtraction (exact), not with I2F, whose throughput (16/clk/SM) would make int8/int4 ALU-bound
-// on H100 before they are HBM-bound.
+// One warp per pair of output features. Each lane streams 16 bytes of codes of both rows per step,
+// two steps in flight (four 16-byte loads outstanding), reads each block's scale once per vector
+// (a vector never straddles a block: B is 32 or 64), dequantizes every weight to fp32 as
+// code * scale (the CPU's value), and FMAs it into fp32 sums; a warp butterfly ends each sum.
+// Two rows per warp halve the activation reads from L1 per code: at one fp32 activation per code
+// and one output per warp, int4 would need ~130 B/clk/SM of L1 on an H100 at full HBM rate (the
+// L1 gives ~128); with two it needs ~70.
+// Integer codes become floats by a byte permute into the mantissa of 2^23 and one exact
+// subtraction, not by I2F, whose throughput (16/clk/SM) would make int8/int4 ALU-bound on an H100
+// before they are HBM-bound.
 
 #define NDD_SCALE_F32 0
 #define NDD_SCALE_BF16 1
 #define NDD_SCALE_F16 2
+#define NDD_QGEMV_OUTS_PER_WARP 2
 
 __device__ __forceinline__ float ndd_scale(const void* scales, int scaleType, long i) {
   if (scaleType == NDD_SCALE_BF16) {
@@ -123,154 +116,257 @@ __device__ __forceinline__ float ndd_scale(const void* scales, int scaleType, lo
   return __ldg((const float*)scales + i);
 }
 
-// 2^23 + byte i of u as a float: __byte_perm picks byte i of u, two zero bytes and 0x4B.
+// 2^23 + byte i of u, as a float: __byte_perm picks byte i of u, two zero bytes and 0x4B.
 #define NDD_MAGIC 0x4B000000u
 __device__ __forceinline__ float ndd_byte_as_float(uint32_t u, int i) {
   return __uint_as_float(__byte_perm(u, NDD_MAGIC, 0x7540 | i));
 }
 
-// 16 int8 codes (one 16-byte vector) times the scale: w[i] = code[i] * scale.
-__device__ __forceinline__ void ndd_decode_int8(uint4 v, float scale, float (&w)[16]) {
-  uint32_t p[4] = {v.x, v.y, v.z, v.w};
+// The 4 int8 codes of a word, times the scale.
+__device__ __forceinline__ void ndd_int8x4(uint32_t word, float scale, float (&w)[4]) {
+  uint32_t u = word ^ 0x80808080u;  // each byte: code + 128
 #pragma unroll
-  for (int t = 0; t < 4; t++) {
-    uint32_t u = p[t] ^ 0x80808080u;  // code + 128, as an unsigned byte
+  for (int i = 0; i < 4; i++) w[i] = (ndd_byte_as_float(u, i) - 8388736.f) * scale;  // 2^23+128
+}
+
+// The 4 low (high) nibbles of a word as int4 codes (nibble - 8), times the scale.
+__device__ __forceinline__ void ndd_int4x4(uint32_t nibbles, float scale, float (&w)[4]) {
 #pragma unroll
-    for (int i = 0; i < 4; i++) {
-      w[4 * t + i] = (ndd_byte_as_float(u, i) - 8388736.f) * scale;  // 2^23 + 128
+  for (int i = 0; i < 4; i++) w[i] = (ndd_byte_as_float(nibbles, i) - 8388616.f) * scale;  // 2^23+8
+}
+
+// The 4 E4M3 codes of a word, times the scale. Every E4M3 value (subnormals, NaN) is exact in
+// fp16, so the pairwise conversion (one cvt.f16x2.e4m3x2 on sm_89+) then fp16 -> fp32 gives the
+// exact value the CPU decodes.
+__device__ __forceinline__ void ndd_fp8x4(uint32_t word, float scale, float (&w)[4]) {
+#pragma unroll
+  for (int i = 0; i < 2; i++) {
+    __half2_raw raw =
+        __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)(word >> (16 * i)), __NV_E4M3);
+    float2 f = __half22float2(*(__half2*)&raw);
+    w[2 * i] = f.x * scale;
+    w[2 * i + 1] = f.y * scale;
+  }
+}
+
+// acc0[r] += wa . x[r][col..col+3] and acc1[r] += wb . x[r][col..col+3] for the R rows: one
+// activation load serves both output rows.
+template <int R>
+__device__ __forceinline__ void ndd_fma4x2(float (&acc0)[R], float (&acc1)[R],
+                                           const float (&wa)[4], const float (&wb)[4],
+                                           const float* x, int rows, int inFeatures, int col) {
+#pragma unroll
+  for (int r = 0; r < R; r++) {
+    if (r < rows) {
+      float4 a = *(const float4*)(x + (long)r * inFeatures + col);
+      acc0[r] += wa[0] * a.x + wa[1] * a.y + wa[2] * a.z + wa[3] * a.w;
+      acc1[r] += wb[0] * a.x + wb[1] * a.y + wb[2] * a.z + wb[3] * a.w;
     }
   }
 }
 
-// 32 int4 codes (one 16-byte vector): lo[k] from the low nibbles of bytes k, hi[k] from the high
-// nibbles; code = nibble - 8; times the scale.
-__device__ __forceinline__ void ndd_decode_int4(uint4 v, float scale, float (&lo)[16],
-                                                float (&hi)[16]) {
-  uint32_t p[4] = {v.x, v.y, v.z, v.w};
+template <int R>
+__device__ __forceinline__ void ndd_store_rows(float (&acc)[R], float* y, int rows, int outFeatures,
+                                               int o, int accumulate, int lane) {
 #pragma unroll
-  for (int t = 0; t < 4; t++) {
-    uint32_t l = p[t] & 0x0F0F0F0Fu;
-    uint32_t h = (p[t] >> 4) & 0x0F0F0F0Fu;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-      lo[4 * t + i] = (ndd_byte_as_float(l, i) - 8388616.f) * scale;  // 2^23 + 8
-      hi[4 * t + i] = (ndd_byte_as_float(h, i) - 8388616.f) * scale;
+  for (int r = 0; r < R; r++) {
+    if (r < rows) {
+      float s = ndd_warp_sum(acc[r]);
+      if (lane == 0) {
+        long at = (long)r * outFeatures + o;
+        y[at] = accumulate ? y[at] + s : s;
+      }
     }
   }
 }
 
-// 16 E4M3 codes times the scale. Every E4M3 value (subnormals, NaN) is exact in fp16, so the
-// pairwise conversion (one cvt.f16x2.e4m3x2 on sm_89+) then fp16 -> fp32 is the exact value the
-// CPU decodes.
-__device__ __forceinline__ void ndd_decode_fp8(uint4 v, float scale, float (&w)[16]) {
-  uint32_t p[4] = {v.x, v.y, v.z, v.w};
-#pragma unroll
-  for (int t = 0; t < 4; t++) {
-#pragma unroll
-    for (int i = 0; i < 2; i++) {
-      __half2_raw raw =
-          __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)(p[t] >> (16 * i)), __NV_E4M3);
-      float2 f = __half22float2(*(__half2*)&raw);
-      w[4 * t + 2 * i] = f.x * scale;
-      w[4 * t + 2 * i + 1] = f.y * scale;
-    }
-  }
-}
+// Each kernel body is a template over R, the most rows it handles: R = NDD_GEMV_MAX_ROWS for the
+// few-row forwards, R = 1 for the one-row decode step, which then needs 50-62 registers instead of
+// 66-154 (sm_90) and so keeps 2-3x more warps, and loads, in flight.
 
-__device__ __forceinline__ void ndd_fma16(float (&acc)[NDD_GEMV_MAX_ROWS], const float (&w)[16],
-                                          const float* x, int rows, int inFeatures, int col) {
-#pragma unroll
-  for (int q = 0; q < 4; q++) ndd_fma4(acc, w + 4 * q, x, rows, inFeatures, col + 4 * q);
-}
+// The output rows of this warp: o0 and o1 = o0 + 1 (o1 reads row o0 again when it is past the
+// end, and is not stored).
+#define NDD_QGEMV_PROLOGUE                                                                \
+  int lane = threadIdx.x & 31;                                                            \
+  int o0 = (blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5)) * NDD_QGEMV_OUTS_PER_WARP; \
+  if (o0 >= outFeatures) return;                                                          \
+  bool second = o0 + 1 < outFeatures;                                                     \
+  int o1 = second ? o0 + 1 : o0;                                                          \
+  float acc0[R] = {0.f};                                                                  \
+  float acc1[R] = {0.f};
 
-// int8 blockwise. Requires blockSize 32 or 64 and inFeatures a multiple of blockSize.
-// Grid: ceil(outFeatures / 4); block: 128 threads (4 warps, one output feature each).
-extern "C" __global__ void ndd_gemv_int8(const int8_t* codes, const void* scales, int scaleType,
-                                         int blockSize, const float* x, float* y, int rows,
-                                         int outFeatures, int inFeatures, int accumulate) {
-  int lane = threadIdx.x & 31;
-  int o = blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5);
-  if (o >= outFeatures) return;
-  float acc[NDD_GEMV_MAX_ROWS] = {0.f};
-  const uint4* wr = (const uint4*)(codes + (long)o * inFeatures);
-  long scaleRow = (long)o * (inFeatures / blockSize);
+#define NDD_QGEMV_EPILOGUE                                                    \
+  ndd_store_rows<R>(acc0, y, rows, outFeatures, o0, accumulate, lane);        \
+  if (second) ndd_store_rows<R>(acc1, y, rows, outFeatures, o1, accumulate, lane);
+
+template <int R>
+__device__ __forceinline__ void ndd_qgemv_int8(const int8_t* codes, const void* scales,
+                                               int scaleType, int blockSize, const float* x,
+                                               float* y, int rows, int outFeatures,
+                                               int inFeatures, int accumulate) {
+  NDD_QGEMV_PROLOGUE
+  const uint4* ra = (const uint4*)(codes + (long)o0 * inFeatures);
+  const uint4* rb = (const uint4*)(codes + (long)o1 * inFeatures);
+  int blocks = inFeatures / blockSize;
+  long sa = (long)o0 * blocks, sb = (long)o1 * blocks;
   int vectors = inFeatures >> 4;  // 16 codes per vector
   int vectorsPerBlock = blockSize >> 4;
   for (int c = lane; c < vectors; c += 64) {
     int c2 = c + 32;
-    uint4 v0 = __ldg(wr + c);
-    uint4 v1 = c2 < vectors ? __ldg(wr + c2) : make_uint4(0, 0, 0, 0);
-    float w[16];
-    ndd_decode_int8(v0, ndd_scale(scales, scaleType, scaleRow + c / vectorsPerBlock), w);
-    ndd_fma16(acc, w, x, rows, inFeatures, c << 4);
-    if (c2 < vectors) {
-      ndd_decode_int8(v1, ndd_scale(scales, scaleType, scaleRow + c2 / vectorsPerBlock), w);
-      ndd_fma16(acc, w, x, rows, inFeatures, c2 << 4);
+    bool two = c2 < vectors;
+    uint4 va[2], vb[2];
+    va[0] = __ldg(ra + c);
+    vb[0] = __ldg(rb + c);
+    va[1] = two ? __ldg(ra + c2) : make_uint4(0, 0, 0, 0);
+    vb[1] = two ? __ldg(rb + c2) : make_uint4(0, 0, 0, 0);
+#pragma unroll
+    for (int k = 0; k < 2; k++) {
+      int cv = k == 0 ? c : c2;
+      if (k == 0 || two) {
+        float scaleA = ndd_scale(scales, scaleType, sa + cv / vectorsPerBlock);
+        float scaleB = ndd_scale(scales, scaleType, sb + cv / vectorsPerBlock);
+        uint32_t pa[4] = {va[k].x, va[k].y, va[k].z, va[k].w};
+        uint32_t pb[4] = {vb[k].x, vb[k].y, vb[k].z, vb[k].w};
+#pragma unroll
+        for (int t = 0; t < 4; t++) {
+          float wa[4], wb[4];
+          ndd_int8x4(pa[t], scaleA, wa);
+          ndd_int8x4(pb[t], scaleB, wb);
+          ndd_fma4x2<R>(acc0, acc1, wa, wb, x, rows, inFeatures, (cv << 4) + 4 * t);
+        }
+      }
     }
   }
-  ndd_store(acc, y, rows, outFeatures, o, accumulate, lane);
+  NDD_QGEMV_EPILOGUE
+}
+
+// int4, the CPU's nibble order: in block b, byte k holds input b*B + k (low nibble) and
+// b*B + B/2 + k (high nibble). A 16-byte vector is 16 bytes of one block, so its low nibbles are
+// 16 consecutive inputs and its high nibbles the 16 consecutive inputs B/2 further on. One vector
+// of each row per step (two loads in flight): a vector holds 32 codes here.
+template <int R>
+__device__ __forceinline__ void ndd_qgemv_int4(const uint8_t* codes, const void* scales,
+                                               int scaleType, int blockSize, const float* x,
+                                               float* y, int rows, int outFeatures,
+                                               int inFeatures, int accumulate) {
+  NDD_QGEMV_PROLOGUE
+  const uint4* ra = (const uint4*)(codes + (long)o0 * (inFeatures >> 1));
+  const uint4* rb = (const uint4*)(codes + (long)o1 * (inFeatures >> 1));
+  int blocks = inFeatures / blockSize;
+  long sa = (long)o0 * blocks, sb = (long)o1 * blocks;
+  int vectors = inFeatures >> 5;  // 32 codes per vector
+  int vectorsPerBlock = blockSize >> 5;
+  int half = blockSize >> 1;
+  for (int c = lane; c < vectors; c += 32) {
+    uint4 va = __ldg(ra + c);
+    uint4 vb = __ldg(rb + c);
+    int block = c / vectorsPerBlock;
+    int first = block * blockSize + (c % vectorsPerBlock) * 16;  // input of the vector's byte 0
+    float scaleA = ndd_scale(scales, scaleType, sa + block);
+    float scaleB = ndd_scale(scales, scaleType, sb + block);
+    uint32_t pa[4] = {va.x, va.y, va.z, va.w};
+    uint32_t pb[4] = {vb.x, vb.y, vb.z, vb.w};
+#pragma unroll
+    for (int t = 0; t < 4; t++) {
+      float wa[4], wb[4];
+      ndd_int4x4(pa[t] & 0x0F0F0F0Fu, scaleA, wa);
+      ndd_int4x4(pb[t] & 0x0F0F0F0Fu, scaleB, wb);
+      ndd_fma4x2<R>(acc0, acc1, wa, wb, x, rows, inFeatures, first + 4 * t);
+      ndd_int4x4((pa[t] >> 4) & 0x0F0F0F0Fu, scaleA, wa);
+      ndd_int4x4((pb[t] >> 4) & 0x0F0F0F0Fu, scaleB, wb);
+      ndd_fma4x2<R>(acc0, acc1, wa, wb, x, rows, inFeatures, first + half + 4 * t);
+    }
+  }
+  NDD_QGEMV_EPILOGUE
+}
+
+template <int R>
+__device__ __forceinline__ void ndd_qgemv_fp8(const uint8_t* codes, const void* scales,
+                                              int scaleType, int scaleRowStride, const float* x,
+                                              float* y, int rows, int outFeatures,
+                                              int inFeatures, int accumulate) {
+  NDD_QGEMV_PROLOGUE
+  const uint4* ra = (const uint4*)(codes + (long)o0 * inFeatures);
+  const uint4* rb = (const uint4*)(codes + (long)o1 * inFeatures);
+  float scaleA = ndd_scale(scales, scaleType, (long)o0 * scaleRowStride);
+  float scaleB = ndd_scale(scales, scaleType, (long)o1 * scaleRowStride);
+  int vectors = inFeatures >> 4;
+  for (int c = lane; c < vectors; c += 64) {
+    int c2 = c + 32;
+    bool two = c2 < vectors;
+    uint4 va[2], vb[2];
+    va[0] = __ldg(ra + c);
+    vb[0] = __ldg(rb + c);
+    va[1] = two ? __ldg(ra + c2) : make_uint4(0, 0, 0, 0);
+    vb[1] = two ? __ldg(rb + c2) : make_uint4(0, 0, 0, 0);
+#pragma unroll
+    for (int k = 0; k < 2; k++) {
+      int cv = k == 0 ? c : c2;
+      if (k == 0 || two) {
+        uint32_t pa[4] = {va[k].x, va[k].y, va[k].z, va[k].w};
+        uint32_t pb[4] = {vb[k].x, vb[k].y, vb[k].z, vb[k].w};
+#pragma unroll
+        for (int t = 0; t < 4; t++) {
+          float wa[4], wb[4];
+          ndd_fp8x4(pa[t], scaleA, wa);
+          ndd_fp8x4(pb[t], scaleB, wb);
+          ndd_fma4x2<R>(acc0, acc1, wa, wb, x, rows, inFeatures, (cv << 4) + 4 * t);
+        }
+      }
+    }
+  }
+  NDD_QGEMV_EPILOGUE
+}
+
+// int8 blockwise: blockSize 32 or 64, inFeatures a multiple of it; up to NDD_GEMV_MAX_ROWS rows.
+// Grid: ceil(outFeatures / 8); block: 128 threads (4 warps, two output features each).
+extern "C" __global__ void ndd_gemv_int8(const int8_t* codes, const void* scales, int scaleType,
+                                         int blockSize, const float* x, float* y, int rows,
+                                         int outFeatures, int inFeatures, int accumulate) {
+  ndd_qgemv_int8<NDD_GEMV_MAX_ROWS>(codes, scales, scaleType, blockSize, x, y, rows, outFeatures,
+                                    inFeatures, accumulate);
+}
+
+// ndd_gemv_int8 for exactly one row (rows must be 1).
+extern "C" __global__ void ndd_gemv_int8_row(const int8_t* codes, const void* scales,
+                                             int scaleType, int blockSize, const float* x,
+                                             float* y, int rows, int outFeatures, int inFeatures,
+                                             int accumulate) {
+  ndd_qgemv_int8<1>(codes, scales, scaleType, blockSize, x, y, 1, outFeatures, inFeatures,
+                    accumulate);
 }
 
 // int4 blockwise, the CPU's nibble order. Same requirements and geometry as ndd_gemv_int8.
 extern "C" __global__ void ndd_gemv_int4(const uint8_t* codes, const void* scales, int scaleType,
                                          int blockSize, const float* x, float* y, int rows,
                                          int outFeatures, int inFeatures, int accumulate) {
-  int lane = threadIdx.x & 31;
-  int o = blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5);
-  if (o >= outFeatures) return;
-  float acc[NDD_GEMV_MAX_ROWS] = {0.f};
-  const uint4* wr = (const uint4*)(codes + (long)o * (inFeatures >> 1));
-  long scaleRow = (long)o * (inFeatures / blockSize);
-  int vectors = inFeatures >> 5;  // 32 codes per vector
-  int vectorsPerBlock = blockSize >> 5;
-  int half = blockSize >> 1;
-  for (int c = lane; c < vectors; c += 64) {
-    int c2 = c + 32;
-    uint4 v0 = __ldg(wr + c);
-    uint4 v1 = c2 < vectors ? __ldg(wr + c2) : make_uint4(0, 0, 0, 0);
-#pragma unroll
-    for (int k = 0; k < 2; k++) {
-      int cv = k == 0 ? c : c2;
-      if (cv < vectors) {
-        int block = cv / vectorsPerBlock;
-        // the vector's first byte within its block: inputs (first + j) and (first + half + j)
-        int first = block * blockSize + (cv % vectorsPerBlock) * 16;
-        float lo[16], hi[16];
-        ndd_decode_int4(k == 0 ? v0 : v1,
-                        ndd_scale(scales, scaleType, scaleRow + block), lo, hi);
-        ndd_fma16(acc, lo, x, rows, inFeatures, first);
-        ndd_fma16(acc, hi, x, rows, inFeatures, first + half);
-      }
-    }
-  }
-  ndd_store(acc, y, rows, outFeatures, o, accumulate, lane);
+  ndd_qgemv_int4<NDD_GEMV_MAX_ROWS>(codes, scales, scaleType, blockSize, x, y, rows, outFeatures,
+                                    inFeatures, accumulate);
+}
+
+extern "C" __global__ void ndd_gemv_int4_row(const uint8_t* codes, const void* scales,
+                                             int scaleType, int blockSize, const float* x,
+                                             float* y, int rows, int outFeatures, int inFeatures,
+                                             int accumulate) {
+  ndd_qgemv_int4<1>(codes, scales, scaleType, blockSize, x, y, 1, outFeatures, inFeatures,
+                    accumulate);
 }
 
 // fp8 E4M3 with a per-output-feature (scaleRowStride 1) or per-tensor (0) scale, read once per
-// row. inFeatures a multiple of 16 (other widths take the dequantizing path).
+// row. inFeatures a multiple of 16 (other widths take the dequantizing path). Geometry as above.
 extern "C" __global__ void ndd_gemv_fp8(const uint8_t* codes, const void* scales, int scaleType,
                                         int scaleRowStride, const float* x, float* y, int rows,
                                         int outFeatures, int inFeatures, int accumulate) {
-  int lane = threadIdx.x & 31;
-  int o = blockIdx.x * NDD_GEMV_WARPS + (threadIdx.x >> 5);
-  if (o >= outFeatures) return;
-  float acc[NDD_GEMV_MAX_ROWS] = {0.f};
-  const uint4* wr = (const uint4*)(codes + (long)o * inFeatures);
-  float scale = ndd_scale(scales, scaleType, (long)o * scaleRowStride);
-  int vectors = inFeatures >> 4;
-  for (int c = lane; c < vectors; c += 64) {
-    int c2 = c + 32;
-    uint4 v0 = __ldg(wr + c);
-    uint4 v1 = c2 < vectors ? __ldg(wr + c2) : make_uint4(0, 0, 0, 0);
-    float w[16];
-    ndd_decode_fp8(v0, scale, w);
-    ndd_fma16(acc, w, x, rows, inFeatures, c << 4);
-    if (c2 < vectors) {
-      ndd_decode_fp8(v1, scale, w);
-      ndd_fma16(acc, w, x, rows, inFeatures, c2 << 4);
-    }
-  }
-  ndd_store(acc, y, rows, outFeatures, o, accumulate, lane);
+  ndd_qgemv_fp8<NDD_GEMV_MAX_ROWS>(codes, scales, scaleType, scaleRowStride, x, y, rows,
+                                   outFeatures, inFeatures, accumulate);
+}
+
+extern "C" __global__ void ndd_gemv_fp8_row(const uint8_t* codes, const void* scales,
+                                            int scaleType, int scaleRowStride, const float* x,
+                                            float* y, int rows, int outFeatures, int inFeatures,
+                                            int accumulate) {
+  ndd_qgemv_fp8<1>(codes, scales, scaleType, scaleRowStride, x, y, 1, outFeatures, inFeatures,
+                   accumulate);
 }
 
 // ---- Dequantization for the many-row (cuBLAS) path -----------------------------------------

@@ -79,6 +79,19 @@ public enum CudaKernel {
       Arg.I32, // outFeatures
       Arg.I32, // inFeatures
       Arg.I32), // accumulate
+  GEMV_INT8_ROW(
+      "gemv",
+      "ndd_gemv_int8_row",
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // blockSize
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
   GEMV_INT4(
       "gemv",
       "ndd_gemv_int4",
@@ -92,9 +105,35 @@ public enum CudaKernel {
       Arg.I32, // outFeatures
       Arg.I32, // inFeatures
       Arg.I32), // accumulate
+  GEMV_INT4_ROW(
+      "gemv",
+      "ndd_gemv_int4_row",
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // blockSize
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
   GEMV_FP8(
       "gemv",
       "ndd_gemv_fp8",
+      Arg.PTR, // codes
+      Arg.PTR, // scales
+      Arg.I32, // scaleType
+      Arg.I32, // scaleRowStride
+      Arg.PTR, // x
+      Arg.PTR, // y
+      Arg.I32, // rows
+      Arg.I32, // outFeatures
+      Arg.I32, // inFeatures
+      Arg.I32), // accumulate
+  GEMV_FP8_ROW(
+      "gemv",
+      "ndd_gemv_fp8_row",
       Arg.PTR, // codes
       Arg.PTR, // scales
       Arg.I32, // scaleType

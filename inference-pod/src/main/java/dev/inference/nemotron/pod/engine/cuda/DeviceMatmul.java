@@ -112,11 +112,14 @@ final class DeviceMatmul {
   private void gemvQuantized(
       DeviceMatrix w, CUdeviceptr x, int rows, CUdeviceptr y, boolean accumulate) {
     DeviceMatrix.Scales s = w.scales();
+    // The one-row variants are the same code for R = 1 (fewer registers, more warps in flight),
+    // with the same per-row summation order, so a row's sums do not depend on the row count.
+    boolean one = rows == 1;
     CudaKernel kernel =
         switch (w.format()) {
-          case INT8 -> CudaKernel.GEMV_INT8;
-          case INT4 -> CudaKernel.GEMV_INT4;
-          case FP8 -> CudaKernel.GEMV_FP8;
+          case INT8 -> one ? CudaKernel.GEMV_INT8_ROW : CudaKernel.GEMV_INT8;
+          case INT4 -> one ? CudaKernel.GEMV_INT4_ROW : CudaKernel.GEMV_INT4;
+          case FP8 -> one ? CudaKernel.GEMV_FP8_ROW : CudaKernel.GEMV_FP8;
           case BF16, F32 -> throw new AssertionError("not quantized");
         };
     cuda.launch(

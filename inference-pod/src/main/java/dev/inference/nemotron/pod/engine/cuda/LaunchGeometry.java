@@ -23,6 +23,12 @@ public record LaunchGeometry(long gridX, int gridY, int block) {
   static final int GEMV_WARPS = 4;
 
   /**
+   * Output features each warp of a quantized GEMV computes (NDD_QGEMV_OUTS_PER_WARP): two, so that
+   * one activation load from L1 serves two rows of codes.
+   */
+  static final int QUANTIZED_GEMV_OUTS_PER_WARP = 2;
+
+  /**
    * Largest head dimension the attention kernel holds in registers (NDD_MAX_DIMS_PER_LANE * 32).
    */
   public static final int MAX_HEAD_DIM = 256;
@@ -89,10 +95,11 @@ public record LaunchGeometry(long gridX, int gridY, int block) {
   }
 
   /**
-   * The quantized GEMV kernels ({@code ndd_gemv_int8/int4/fp8}): one warp per output feature, 4 per
-   * block, each lane reading 16 bytes of codes at a time. int8 and int4 need whole blocks of 32 or
-   * 64 inputs (a 16-byte vector then never straddles two scales); fp8 needs {@code in} a multiple
-   * of 16 (other widths go to the dequantizing path, see {@link
+   * The quantized GEMV kernels ({@code ndd_gemv_int8/int4/fp8} and their {@code _row} one-row
+   * variants): one warp per {@link #QUANTIZED_GEMV_OUTS_PER_WARP} output features, 4 warps per
+   * block, each lane reading 16 bytes of codes of each at a time. int8 and int4 need whole blocks
+   * of 32 or 64 inputs (a 16-byte vector then never straddles two scales); fp8 needs {@code in} a
+   * multiple of 16 (other widths go to the dequantizing path, see {@link
    * #quantizedGemvFits(DeviceMatrix.Format, int, int)}).
    */
   public static LaunchGeometry gemvQuantized(
@@ -110,7 +117,8 @@ public record LaunchGeometry(long gridX, int gridY, int block) {
               + ", block "
               + blockSize);
     }
-    return new LaunchGeometry(ceilDiv(outFeatures, GEMV_WARPS), 1, 32 * GEMV_WARPS);
+    return new LaunchGeometry(
+        ceilDiv(outFeatures, GEMV_WARPS * QUANTIZED_GEMV_OUTS_PER_WARP), 1, 32 * GEMV_WARPS);
   }
 
   /** Whether the quantized GEMV kernel of {@code format} takes this width and block size. */

@@ -16,6 +16,14 @@ import org.junit.jupiter.api.Test;
  * parameter types the host packs: checked from the PTX text, without a GPU.
  */
 class CudaKernelSignatureTest {
+  private static final List<String> QUANTIZED_GEMV =
+      List.of(
+          "ndd_gemv_int8",
+          "ndd_gemv_int8_row",
+          "ndd_gemv_int4",
+          "ndd_gemv_int4_row",
+          "ndd_gemv_fp8",
+          "ndd_gemv_fp8_row");
 
   @Test
   void everyHostKernelMatchesItsPtxEntry() {
@@ -59,7 +67,7 @@ class CudaKernelSignatureTest {
         List.of("u64", "u64", "u32", "u32", "u32", "u32", "u32", "u32", "u32", "u64", "u64");
     for (int arch : ptx.architectures()) {
       Map<String, PtxEntry> entries = entries(ptx, arch, "gemv");
-      for (String name : List.of("ndd_gemv_int8", "ndd_gemv_int4", "ndd_gemv_fp8")) {
+      for (String name : QUANTIZED_GEMV) {
         assertThat(entries.get(name).parameterTypes()).as("%s sm_%d", name, arch).isEqualTo(gemv);
       }
       assertThat(entries.get("ndd_dequantize_split").parameterTypes()).isEqualTo(dequantize);
@@ -79,16 +87,17 @@ class CudaKernelSignatureTest {
     assumeTrue(ptx.available(), () -> ptx.unavailableReason().orElseThrow());
     for (int arch : ptx.architectures()) {
       String text = ptx.text(arch, "gemv");
-      for (String name : List.of("ndd_gemv_int8", "ndd_gemv_int4", "ndd_gemv_fp8")) {
+      for (String name : QUANTIZED_GEMV) {
         String body = body(text, name);
         assertThat(body).as("%s sm_%d", name, arch).contains("ld.global.nc.v4.u32");
         assertThat(body).doesNotContain("cvt.rn.f32.s32").doesNotContain("cvt.rn.f32.u32");
-        if (!name.endsWith("fp8")) {
+        if (!name.contains("fp8")) {
           assertThat(body).contains("prmt.b32");
         }
       }
       if (arch >= 90) {
         assertThat(body(text, "ndd_gemv_fp8")).contains("e4m3x2");
+        assertThat(body(text, "ndd_gemv_fp8_row")).contains("e4m3x2");
       }
     }
   }

@@ -54,8 +54,8 @@ class QuantizedGeometryAndMemoryPlanTest {
         for (DeviceMatrix.Format f : QUANTIZED) {
           for (int block : new int[] {32, 64}) {
             LaunchGeometry g = LaunchGeometry.gemvQuantized(f, m[0], m[1], block);
-            assertThat(g.block()).isEqualTo(128); // 4 warps, one output feature each
-            assertThat(g.gridX() * 4).isGreaterThanOrEqualTo(m[0]).isLessThan(m[0] + 4L);
+            assertThat(g.block()).isEqualTo(128); // 4 warps, two output features each
+            assertThat(g.gridX() * 8).isGreaterThanOrEqualTo(m[0]).isLessThan(m[0] + 8L);
             assertThat(g.gridY()).isEqualTo(1);
             // every lane's 16-byte vector stays inside one row, and inside one block of scales
             long rowBytes = f.bytes(1, m[1]);
