@@ -32,8 +32,9 @@ import jcuda.driver.JCudaDriver;
  * {@code cuGraphExecUpdate(CUgraphExec, CUgraph, CUgraphNode, int[])}, {@code
  * cuGraphLaunch(CUgraphExec, CUstream)}, {@code cuGraphDestroy}, {@code cuGraphExecDestroy}.
  *
- * <p>{@code ndd.cuda.graph=off} turns graphs off. Any failure of the graph API turns them off for
- * the pass, logged once with the reason, and the forward runs again as plain launches.
+ * <p>{@code ndd.cuda.graph=off} turns graphs off. Any failure of the graph API (a CUDA error, or a
+ * JCuda binding missing from the native library: none of this has run on a GPU yet) turns them off
+ * for the pass, logged once with the reason, and the forward runs again as plain launches.
  */
 final class DecodeGraphs implements AutoCloseable {
   /** The property turning graphs on (default) or off. */
@@ -106,8 +107,8 @@ final class DecodeGraphs implements AutoCloseable {
     CUgraph graph = new CUgraph();
     try {
       JCudaDriver.cuStreamEndCapture(cuda.stream(), graph);
-      JCudaDriver.cuGraphDestroy(graph);
-    } catch (CudaException e) {
+      destroy(graph);
+    } catch (CudaException | LinkageError e) {
       // the capture was invalidated: there is no graph to destroy
     }
     disable("a forward failed while being captured");
@@ -126,7 +127,7 @@ final class DecodeGraphs implements AutoCloseable {
       JCudaDriver.cuStreamBeginCapture(
           cuda.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
       capturing = shape.orElseThrow();
-    } catch (CudaException e) {
+    } catch (CudaException | LinkageError e) {
       disable("cuStreamBeginCapture failed: " + e.getMessage());
     }
   }
@@ -147,7 +148,7 @@ final class DecodeGraphs implements AutoCloseable {
     CUgraph graph = new CUgraph();
     try {
       JCudaDriver.cuStreamEndCapture(cuda.stream(), graph);
-    } catch (CudaException e) {
+    } catch (CudaException | LinkageError e) {
       disable("cuStreamEndCapture failed: " + e.getMessage());
       return false;
     }
@@ -170,11 +171,20 @@ final class DecodeGraphs implements AutoCloseable {
       JCudaDriver.cuGraphLaunch(exec, cuda.stream());
       graphLaunches++;
       return true;
-    } catch (CudaException e) {
+    } catch (CudaException | LinkageError e) {
       disable("the CUDA graph API failed: " + e.getMessage());
       return false;
     } finally {
+      destroy(graph);
+    }
+  }
+
+  /** Frees a recording (an executable graph made from it does not need it). */
+  private static void destroy(CUgraph graph) {
+    try {
       JCudaDriver.cuGraphDestroy(graph);
+    } catch (CudaException | LinkageError e) {
+      // nothing more can be done about a recording the driver will not free
     }
   }
 
@@ -183,7 +193,7 @@ final class DecodeGraphs implements AutoCloseable {
     int[] result = {CUgraphExecUpdateResult.CU_GRAPH_EXEC_UPDATE_ERROR};
     try {
       JCudaDriver.cuGraphExecUpdate(exec, graph, new CUgraphNode(), result);
-    } catch (CudaException e) {
+    } catch (CudaException | LinkageError e) {
       return false; // e.g. a topology the shape key did not foresee: instantiate anew
     }
     if (result[0] != CUgraphExecUpdateResult.CU_GRAPH_EXEC_UPDATE_SUCCESS) {
