@@ -1,5 +1,6 @@
 // Few-row matrix-vector products y[r] = W x[r] (+ y[r] when accumulate) for decode, where the
-// weights are read once from HBM for all rows: one warp per output feature, 16-byte vector loads.
+// weights are read once from HBM for all rows, with 16-byte vector loads: one warp per output
+// feature for BF16/F32, per two output features for the quantized formats.
 // W is row-major [outFeatures, inFeatures]; x is [rows, inFeatures] fp32; y is [rows, outFeatures].
 // Up to NDD_GEMV_MAX_ROWS rows per launch (more rows go to cuBLAS).
 //
