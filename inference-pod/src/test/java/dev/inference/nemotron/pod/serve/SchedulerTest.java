@@ -223,7 +223,9 @@ class SchedulerTest {
         new Scheduler(model, pool, new Scheduler.Settings(64, 8, 8, 64), new ServingMetrics())
             .start()) {
       ConcurrentLinkedQueue<Integer> seen = new ConcurrentLinkedQueue<>();
-      Scheduler.Handle[] handle = new Scheduler.Handle[1];
+      // The first tokens can arrive before submit() returns the handle: wait for it (submit only
+      // enqueues, so the scheduler thread waiting here cannot block it).
+      CompletableFuture<Scheduler.Handle> handle = new CompletableFuture<>();
       Outcome cancelling =
           new Outcome() {
             @Override
@@ -231,15 +233,13 @@ class SchedulerTest {
               super.onToken(tokenId);
               seen.add(tokenId);
               if (seen.size() == 3) {
-                handle[0].cancel();
+                handle.join().cancel();
               }
             }
           };
-      synchronized (handle) {
-        handle[0] =
-            scheduler.submit(
-                submission("t", prompt(9, 4), SamplingParams.greedy(180), ar, cancelling));
-      }
+      handle.complete(
+          scheduler.submit(
+              submission("t", prompt(9, 4), SamplingParams.greedy(180), ar, cancelling)));
       assertThatThrownBy(() -> cancelling.result.get(60, TimeUnit.SECONDS))
           .hasMessageContaining("CANCELLED");
       assertThat(cancelling.tokens.size()).isLessThan(180);
