@@ -64,11 +64,13 @@ class QuantizedForwardTest {
         new EngineSettings(2, kernels, EngineSettings.DraftLoraMode.LOWRANK));
   }
 
-  // fp8 with widths that leave scalar tails is held bit for bit at the kernel level
-  // (QuantizedKernelsTest); at the forward level it differed by 1 ulp once in a full-suite run and
-  // never in isolation: unexplained, so not asserted here until it is.
+  // The 1-ulp difference once seen in fp8-tails in a full-suite run was not the fp8 kernels or
+  // their tails: VectorKernels.swiglu's lanewise(EXP) is Math.exp while interpreted and a vector
+  // stub that is 1 ulp off on ~4% of inputs once C2 compiles it, so any case here differs when that
+  // compilation lands between the alone and the batched forwards (a full suite makes swiglu hot at
+  // a random moment; alone, the test never does). The quantized kernels are JIT-invariant.
   @ParameterizedTest
-  @ValueSource(strings = {"int8", "int4", "fp8", "int8+head"})
+  @ValueSource(strings = {"int8", "int4", "fp8", "fp8-tails", "int8+head"})
   void everySequenceGetsBitForBitWhatItGetsAlone(String name) throws Exception {
     boolean tails = name.endsWith("-tails");
     QuantizationPlan plan = QuantizationPlan.parse(name.replace("-tails", ""));
