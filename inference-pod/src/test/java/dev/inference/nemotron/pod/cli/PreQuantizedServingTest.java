@@ -54,7 +54,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The copies are quantized in blocks of 64, not the runtime's default of 32: a loader that
  * quantized again at load (from the BF16 original, or from the stored codes) would use blocks of 32
- * and give other logits, so the exact logits tell which weights ran.
+ * and give other logits, so the logits tell which weights ran. (Quantizing again in the stored
+ * block size would give the very same codes and logits, so there is nothing else to tell apart.)
  */
 class PreQuantizedServingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,7 +137,6 @@ class PreQuantizedServingTest {
   @EnumSource(names = {"INT8", "INT4"})
   void theStoredCodesAreWhatRuns(QuantFormat format) throws Exception {
     Path dir = QUANTIZED.get(format);
-    float[] cliLogits;
     float[] storedLogits;
     try (Checkpoint stored = Checkpoint.open(dir, false)) {
       for (LayerWeights layer : stored.weights().layers()) {
@@ -156,14 +156,19 @@ class PreQuantizedServingTest {
         JSON.readTree(
             ok("logits", "--model", dir.toString(), "--ids", csv(prompt), "--rows", "last"));
     assertThat(rows).hasSize(1);
-    cliLogits = floats(rows.get(0));
-    assertThat(cliLogits).containsExactly(storedLogits);
+    float[] cliLogits = floats(rows.get(0));
+    // Not bit for bit: VectorKernels.swiglu's vector exp rounds differently once C2 compiles it
+    // (QuantizedForwardTest says more), which moves logits by ~1e-7 relative between JIT states;
+    // other weights move them by 1e-3 (int8) to 1e-1 (int4).
+    assertThat(relativeError(cliLogits, storedLogits)).as("ndd logits vs stored").isLessThan(1e-5);
     // The control: the same weights quantized at load in the default blocks give other logits.
     try (Checkpoint requantized =
         Checkpoint.open(bf16, false, new QuantizationPlan(format, 32, false))) {
       assertThat(requantized.weights().layers().get(0).qProj().quantization().blockSize())
           .isEqualTo(32);
-      assertThat(lastRowLogits(requantized.weights(), requantized)).isNotEqualTo(cliLogits);
+      assertThat(relativeError(lastRowLogits(requantized.weights(), requantized), cliLogits))
+          .as("re-quantized in blocks of 32 vs ndd logits")
+          .isGreaterThan(1e-3);
     }
     // Served as another format, a pre-quantized checkpoint is refused, not converted.
     QuantFormat other = format == QuantFormat.INT8 ? QuantFormat.INT4 : QuantFormat.INT8;
@@ -317,6 +322,18 @@ class PreQuantizedServingTest {
             Chunk.lastRow(prompt.length),
             new int[0]);
     return pass.forward(pass.newCache(prompt.length), chunk).row(prompt.length - 1).clone();
+  }
+
+  /** {@code |a - b| / |b|} in the L2 norm. */
+  private static double relativeError(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    double diff = 0;
+    double norm = 0;
+    for (int i = 0; i < a.length; i++) {
+      diff += (double) (a[i] - b[i]) * (a[i] - b[i]);
+      norm += (double) b[i] * b[i];
+    }
+    return Math.sqrt(diff / norm);
   }
 
   private static JsonNode generate(Path dir, String... options) throws Exception {
