@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,43 +35,30 @@ import org.junit.jupiter.api.Test;
  */
 class AutoscalerLoopIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NAMESPACE = "default";
-  private static final String NAME = "local-tiny";
+  private static final ObjectMapper JSON = FleetFixture.JSON;
+  private static final String NAMESPACE = FleetFixture.NAMESPACE;
+  private static final String NAME = FleetFixture.NAME;
+  private static final HttpClient HTTP = FleetFixture.HTTP;
   private static final int CLIENTS = 12;
 
-  private static LocalFleet fleet;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static FleetFixture fleet;
 
   @BeforeAll
   static void startFleet() throws Exception {
-    Path work = Path.of("target", "autoscaler-loop-it").toAbsolutePath();
     fleet =
-        new LocalFleet(
-            new LocalFleet.Options(
-                null,
-                0,
-                0,
-                work,
-                Map.of(
-                    "nemotron.autoscaler.interval",
-                    "1s",
-                    "quarkus.log.category.\"dev.inference.nemotron.operator.autoscale\".level",
-                    "DEBUG")),
-            Project.locate(),
-            line -> System.out.println("[local fleet] " + line));
-    fleet.start();
+        FleetFixture.start(
+            "autoscaler-loop-it",
+            Map.of(
+                "nemotron.autoscaler.interval",
+                "1s",
+                "quarkus.log.category.\"dev.inference.nemotron.operator.autoscale\".level",
+                "DEBUG"));
   }
 
   @AfterAll
   static void stopFleet() {
     if (fleet != null) {
-      List<Long> pids = fleet.allReplicaPids();
       fleet.close();
-      assertThat(pids)
-          .as("replica processes left after close")
-          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
   }
 
@@ -81,12 +66,8 @@ class AutoscalerLoopIT {
     return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions();
   }
 
-  private static Deployment deployment() {
-    return fleet.client().apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-  }
-
   private static int replicas() {
-    return deployment().getSpec().getReplicas();
+    return fleet.deployment().getSpec().getReplicas();
   }
 
   private static List<Event> events(String reason) {
@@ -99,7 +80,7 @@ class AutoscalerLoopIT {
   /** Clients that send completions through the load balancer until stopped. */
   private static List<Thread> load(AtomicBoolean running, AtomicInteger answered, String model) {
     List<Thread> clients = new ArrayList<>();
-    String base = "http://127.0.0.1:" + fleet.port();
+    String base = fleet.baseUrl();
     for (int i = 0; i < CLIENTS; i++) {
       int seed = i;
       clients.add(
@@ -150,13 +131,10 @@ class AutoscalerLoopIT {
     try {
       eventually(Duration.ofMinutes(2))
           .untilAsserted(
-              () -> assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(1));
+              () -> assertThat(fleet.deployment().getStatus().getReadyReplicas()).isEqualTo(1));
       // compress the law's time: scale down 8 s after the last higher recommendation, no cooldown
       fleet
-          .client()
-          .genericKubernetesResources(Kubelet.FLEETS)
-          .inNamespace(NAMESPACE)
-          .withName(NAME)
+          .fleetResource()
           .edit(
               r -> {
                 @SuppressWarnings("unchecked")
@@ -169,18 +147,7 @@ class AutoscalerLoopIT {
                     "behavior", Map.of("stabilizationSeconds", 8, "scaleDownCooldownSeconds", 0));
                 return r;
               });
-      String model =
-          JSON.readTree(
-                  HTTP.send(
-                          HttpRequest.newBuilder(
-                                  URI.create("http://127.0.0.1:" + fleet.port() + "/v1/models"))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body())
-              .path("data")
-              .get(0)
-              .path("id")
-              .asText();
+      String model = fleet.servedModel();
 
       // load rises: more clients than the replica's sequences, so requests queue
       AtomicInteger answered = new AtomicInteger();
@@ -198,16 +165,10 @@ class AutoscalerLoopIT {
       eventually(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(2);
-                assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(2);
+                assertThat(fleet.replicaPids()).hasSize(2);
+                assertThat(fleet.deployment().getStatus().getReadyReplicas()).isEqualTo(2);
               });
-      GenericKubernetesResource resource =
-          fleet
-              .client()
-              .genericKubernetesResources(Kubelet.FLEETS)
-              .inNamespace(NAMESPACE)
-              .withName(NAME)
-              .get();
+      GenericKubernetesResource resource = fleet.fleetResource().get();
       Object tpf = resource.get("status", "observed", "tokensPerForwardMixed");
       assertThat(tpf).as("TPF measured from the replicas").isInstanceOf(Number.class);
       assertThat(((Number) tpf).doubleValue()).isPositive();
@@ -230,9 +191,9 @@ class AutoscalerLoopIT {
                               assertThat(m)
                                   .startsWith("scale down from 2 to 1 replicas: demand ")));
       eventually(Duration.ofSeconds(60))
-          .untilAsserted(() -> assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(1));
+          .untilAsserted(() -> assertThat(fleet.replicaPids()).hasSize(1));
     } catch (AssertionError | Exception e) {
-      System.err.println("---- operator log (tail) ----\n" + fleet.operatorLogTail(80));
+      fleet.printOperatorLogTail(80);
       throw e;
     } finally {
       running.set(false);

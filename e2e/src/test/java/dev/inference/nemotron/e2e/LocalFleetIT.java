@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,34 +30,21 @@ import org.junit.jupiter.api.Test;
  */
 class LocalFleetIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NAMESPACE = "default";
-  private static final String NAME = "local-tiny";
+  private static final ObjectMapper JSON = FleetFixture.JSON;
+  private static final String NAMESPACE = FleetFixture.NAMESPACE;
+  private static final String NAME = FleetFixture.NAME;
 
-  private static LocalFleet fleet;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static FleetFixture fleet;
 
   @BeforeAll
   static void startFleet() throws Exception {
-    Path work = Path.of("target", "local-fleet-it").toAbsolutePath();
-    fleet =
-        new LocalFleet(
-            new LocalFleet.Options(null, 0, 0, work),
-            Project.locate(),
-            line -> System.out.println("[local fleet] " + line));
-    fleet.start();
+    fleet = FleetFixture.start("local-fleet-it", Map.of());
   }
 
   @AfterAll
   static void stopFleet() {
     if (fleet != null) {
-      List<Long> pids = fleet.allReplicaPids();
       fleet.close();
-      assertThat(pids)
-          .as("replica processes left after close")
-          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-      assertThat(fleet.operatorAlive()).as("operator left after close").isFalse();
     }
   }
 
@@ -72,23 +56,12 @@ class LocalFleetIT {
   }
 
   private static int fleetReady() {
-    GenericKubernetesResource resource =
-        fleet
-            .client()
-            .genericKubernetesResources(Kubelet.FLEETS)
-            .inNamespace(NAMESPACE)
-            .withName(NAME)
-            .get();
-    Object ready = resource.get("status", "readyReplicas");
+    Object ready = fleet.fleetResource().get().get("status", "readyReplicas");
     return ready == null ? 0 : ((Number) ready).intValue();
   }
 
-  private static Deployment deployment() {
-    return fleet.client().apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-  }
-
   private static HttpResponse<String> send(HttpRequest request) throws Exception {
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    return FleetFixture.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code fleet.replicas} of every runtime.yaml mounted in a pod of the fleet. */
@@ -139,14 +112,11 @@ class LocalFleetIT {
     try {
       // the operator renders the Deployment; the kubelet stand-in runs it; the status follows
       eventually().untilAsserted(() -> assertThat(fleetReady()).isEqualTo(1));
-      assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(1);
+      assertThat(fleet.replicaPids()).hasSize(1);
 
       // a real completion through the load balancer
-      String base = "http://127.0.0.1:" + fleet.port();
-      HttpResponse<String> models =
-          send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).GET().build());
-      assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
-      String model = JSON.readTree(models.body()).path("data").get(0).path("id").asText();
+      String base = fleet.baseUrl();
+      String model = fleet.servedModel();
       HttpResponse<String> completion =
           send(
               HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
@@ -189,8 +159,8 @@ class LocalFleetIT {
       eventually()
           .untilAsserted(
               () -> {
-                assertThat(fleet.replicaPids(NAMESPACE, NAME)).hasSize(2);
-                assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(2);
+                assertThat(fleet.replicaPids()).hasSize(2);
+                assertThat(fleet.deployment().getStatus().getReadyReplicas()).isEqualTo(2);
                 assertThat(fleetReady()).isEqualTo(2);
               });
       // the scale rewrote the ConfigMap's replica count (tenant shares depend on it), and the
@@ -204,25 +174,20 @@ class LocalFleetIT {
           .untilAsserted(
               () -> {
                 assertThat(fleet.allReplicaPids()).hasSize(1);
-                assertThat(deployment().getStatus().getReadyReplicas()).isEqualTo(1);
+                assertThat(fleet.deployment().getStatus().getReadyReplicas()).isEqualTo(1);
               });
 
       // the resource deleted: its Deployment goes (the stand-in garbage collector), so do the
       // processes
-      fleet
-          .client()
-          .genericKubernetesResources(Kubelet.FLEETS)
-          .inNamespace(NAMESPACE)
-          .withName(NAME)
-          .delete();
+      fleet.fleetResource().delete();
       eventually()
           .untilAsserted(
               () -> {
                 assertThat(fleet.allReplicaPids()).isEmpty();
-                assertThat(deployment()).isNull();
+                assertThat(fleet.deployment()).isNull();
               });
     } catch (AssertionError | Exception e) {
-      System.err.println("---- operator log (tail) ----\n" + fleet.operatorLogTail(60));
+      fleet.printOperatorLogTail(60);
       throw e;
     }
   }

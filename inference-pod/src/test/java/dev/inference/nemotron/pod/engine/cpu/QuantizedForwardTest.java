@@ -41,15 +41,22 @@ class QuantizedForwardTest {
     open.forEach(Checkpoint::close);
   }
 
-  /** A BF16 tiny checkpoint with a draft adapter; fp8 takes widths that leave scalar tails. */
+  /**
+   * A BF16 tiny checkpoint with a draft adapter. With {@code tails}, for fp8: inputs of 42 (q, k,
+   * v, gate, up, the LM head) and 3 heads of 14 (o) leave scalar tails on any vector width; the MLP
+   * width stays a multiple of 16 lanes, because VectorKernels.swiglu is not JIT-invariant (its
+   * vector exp is Math.exp when interpreted, 1 ulp off on ~4% of inputs when C2-compiled), and the
+   * first scalar tail it meets after a suite compiled it without one deoptimizes it between the
+   * alone and the batched forwards of this test.
+   */
   private Path write(boolean tails) throws Exception {
-    int hidden = tails ? 40 : 64;
-    int headDim = tails ? 10 : 16;
-    int inter = tails ? 86 : 128;
-    Path dir = root.resolve("m-" + hidden);
+    Path dir = root.resolve(tails ? "tails" : "m");
     TinyCheckpoint.write(
-        new TinyCheckpointSpec(
-            hidden, 2, inter, 4, 2, headDim, 400, DType.BF16, 11, 24, 10000, 8, 1, 4, null),
+        tails
+            ? new TinyCheckpointSpec(
+                42, 2, 96, 3, 1, 14, 400, DType.BF16, 11, 24, 10000, 8, 1, 4, null)
+            : new TinyCheckpointSpec(
+                64, 2, 128, 4, 2, 16, 400, DType.BF16, 11, 24, 10000, 8, 1, 4, null),
         dir);
     return dir;
   }
@@ -64,11 +71,10 @@ class QuantizedForwardTest {
         new EngineSettings(2, kernels, EngineSettings.DraftLoraMode.LOWRANK));
   }
 
-  // fp8 with widths that leave scalar tails is held bit for bit at the kernel level
-  // (QuantizedKernelsTest); at the forward level it differed by 1 ulp once in a full-suite run and
-  // never in isolation: unexplained, so not asserted here until it is.
+  // fp8-tails once differed by 1 ulp in full-suite runs, never alone: not the fp8 kernels (they
+  // give the same bits interpreted and compiled) but swiglu's deoptimization (see write).
   @ParameterizedTest
-  @ValueSource(strings = {"int8", "int4", "fp8", "int8+head"})
+  @ValueSource(strings = {"int8", "int4", "fp8", "fp8-tails", "int8+head"})
   void everySequenceGetsBitForBitWhatItGetsAlone(String name) throws Exception {
     boolean tails = name.endsWith("-tails");
     QuantizationPlan plan = QuantizationPlan.parse(name.replace("-tails", ""));
