@@ -1,21 +1,50 @@
-// Token choice on the device, so that only picked ids (and the confidences the diffusion decoder
-// needs) come back to the host, never [rows, vocab] logits. One block of 1024 threads per row.
+// Token choice on the device, so that only picked ids and their confidences come back to the
+// host, never [rows, vocab] logits. One block of 1024 threads per picked row; rows[b] names the
+// row of the [*, vocab] logit matrix that block b reads, so one launch serves any subset of a
+// forward's rows (a diffusion block's masked slots, a speculation round's verify rows).
+//
+// Every kernel writes ids[b] = -1 for a row holding a NaN or an infinity: the host then reads that
+// one row back and reports the offending token the way the CPU picker does.
 #include "common.cuh"
 
 #define NDD_PICK_THREADS 1024
 
-// ids[r] = argmax over the vocabulary of logits[r] except `excluded` (the mask token; -1 for
-// none), the lowest id on ties; confidence[r] = softmax(logits[r])[ids[r]] over the whole row
-// (raw logits, MODEL.md §6.2).
-extern "C" __global__ void ndd_argmax(const float* logits, int vocab, int excluded, int* ids,
-                                      float* confidence) {
-  const float* x = logits + (long)blockIdx.x * vocab;
+// Whether the row has a non-finite logit (every thread gets the answer).
+__device__ bool ndd_row_broken(const float* x, int vocab) {
+  float bad = 0.f;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
+    if (!isfinite(x[i])) bad = 1.f;
+  }
+  return ndd_block_max(bad) > 0.f;
+}
+
+// softmax(x)[id] over the whole raw row (MODEL.md §6.2's confidence, temperature not applied).
+__device__ float ndd_softmax_at(const float* x, int vocab, int id) {
+  float localMax = -INFINITY;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) localMax = fmaxf(localMax, x[i]);
+  float m = ndd_block_max(localMax);
+  float sum = 0.f;
+  for (int i = threadIdx.x; i < vocab; i += blockDim.x) sum += expf(x[i] - m);
+  sum = ndd_block_sum(sum);
+  return expf(x[id] - m) / sum;
+}
+
+// ids[b] = argmax of logits[rows[b]] except `excluded` (the mask token; -1 for none), the lowest
+// id on ties; confidence[b] = softmax(logits[rows[b]])[ids[b]] over the whole row.
+extern "C" __global__ void ndd_argmax(const float* logits, const int* rows, int vocab,
+                                      int excluded, int* ids, float* confidence) {
+  const float* x = logits + (long)rows[blockIdx.x] * vocab;
+  if (ndd_row_broken(x, vocab)) {
+    if (threadIdx.x == 0) {
+      ids[blockIdx.x] = -1;
+      confidence[blockIdx.x] = 0.f;
+    }
+    return;
+  }
   float best = -INFINITY;
   int bestId = 0x7fffffff;
-  float rowMax = -INFINITY;
   for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
     float v = x[i];
-    rowMax = fmaxf(rowMax, v);
     if (i != excluded && (v > best || (v == best && i < bestId))) {
       best = v;
       bestId = i;
@@ -38,13 +67,11 @@ extern "C" __global__ void ndd_argmax(const float* logits, int vocab, int exclud
     }
     __syncthreads();
   }
-  float m = ndd_block_max(rowMax);
-  float sum = 0.f;
-  for (int i = threadIdx.x; i < vocab; i += blockDim.x) sum += expf(x[i] - m);
-  sum = ndd_block_sum(sum);
+  int id = bestIndex[0];
+  float c = ndd_softmax_at(x, vocab, id);
   if (threadIdx.x == 0) {
-    ids[blockIdx.x] = bestIndex[0];
-    confidence[blockIdx.x] = expf(bestValue[0] - m) / sum;
+    ids[blockIdx.x] = id;
+    confidence[blockIdx.x] = c;
   }
 }
 
@@ -62,15 +89,24 @@ __device__ void ndd_at_least(const float* x, int vocab, int excluded, float thre
   *mass = ndd_block_sum(p);
 }
 
-// Samples ids[r] from softmax(logits[r] / temperature) restricted to the topK largest logits (0:
-// all) and then to the smallest set of largest logits whose probability reaches topP (1: all),
-// never `excluded`. uniforms[r] in [0, 1) is the row's random draw, made on the host from the
-// request's seed so that a run is reproducible. Thresholds are found by bisection on the logit
-// value (40 steps), which keeps ties together as the CPU sampler does.
-extern "C" __global__ void ndd_sample(const float* logits, int vocab, int excluded,
-                                      float temperature, int topK, float topP,
-                                      const float* uniforms, int* ids) {
-  const float* x = logits + (long)blockIdx.x * vocab;
+// Samples ids[b] from softmax(logits[rows[b]] / temperature) restricted to the topK largest logits
+// (0: all) and then to the smallest set of largest logits whose probability reaches topP (1: all),
+// never `excluded`; confidence[b] is softmax of the raw row at the sampled id (as for argmax).
+// uniforms[b] in [0, 1) is the row's random draw, made on the host from the request's seed and
+// the token's position exactly as the CPU picker draws it, and turned into a token by the inverse
+// CDF over the kept tokens in increasing id order, as on the CPU. Thresholds are found by
+// bisection on the logit value (40 steps), which keeps ties together.
+extern "C" __global__ void ndd_sample(const float* logits, const int* rows, int vocab,
+                                      int excluded, float temperature, int topK, float topP,
+                                      const float* uniforms, int* ids, float* confidence) {
+  const float* x = logits + (long)rows[blockIdx.x] * vocab;
+  if (ndd_row_broken(x, vocab)) {
+    if (threadIdx.x == 0) {
+      ids[blockIdx.x] = -1;
+      confidence[blockIdx.x] = 0.f;
+    }
+    return;
+  }
   float localMax = -INFINITY, localMin = INFINITY;
   for (int i = threadIdx.x; i < vocab; i += blockDim.x) {
     if (i == excluded) continue;
@@ -140,15 +176,20 @@ extern "C" __global__ void ndd_sample(const float* logits, int vocab, int exclud
     }
   }
   __syncthreads();
-  if (threadIdx.x == 0) {
-    if (picked < 0) {  // rounding left the target past the last kept token: take the last one
-      for (int i = vocab - 1; i >= 0; i--) {
-        if (i != excluded && x[i] >= threshold) {
-          picked = i;
-          break;
-        }
+  if (threadIdx.x == 0 && picked < 0) {
+    // Rounding left the target past the last kept token: take the last one.
+    for (int i = vocab - 1; i >= 0; i--) {
+      if (i != excluded && x[i] >= threshold) {
+        picked = i;
+        break;
       }
     }
-    ids[blockIdx.x] = picked;
+  }
+  __syncthreads();
+  int id = picked;  // -1 only for a row with no token but the excluded one
+  float c = id < 0 ? 0.f : ndd_softmax_at(x, vocab, id);
+  if (threadIdx.x == 0) {
+    ids[blockIdx.x] = id;
+    confidence[blockIdx.x] = c;
   }
 }
