@@ -32,9 +32,45 @@ final class DeviceLogitsPicker implements AutoCloseable {
   /** Ids picked from rows (-1 for a row holding a NaN or infinite logit) and their confidences. */
   record Picked(int[] ids, float[] confidences) {}
 
+  /**
+   * Vocabularies the kernels pick from exactly must stay below this: they count a row's kept tokens
+   * in fp32, which holds every integer below 2^24.
+   */
+  static final int MAX_VOCAB = 1 << 24;
+
   DeviceLogitsPicker(CudaRuntime cuda, int vocab) {
+    geometry(1, vocab);
     this.cuda = cuda;
     this.vocab = vocab;
+  }
+
+  /**
+   * The launch of a pick over {@code rows} rows of a {@code vocab}-wide logit matrix: one block of
+   * {@link LaunchGeometry#PICK_THREADS} threads per row.
+   *
+   * @throws IllegalArgumentException for a vocabulary the kernels cannot count exactly
+   */
+  static LaunchGeometry geometry(int rows, int vocab) {
+    if (vocab < 1 || vocab >= MAX_VOCAB) {
+      throw new IllegalArgumentException(
+          "the sampling kernels take vocabularies of 1 to 2^24 - 1 ids, got " + vocab);
+    }
+    return LaunchGeometry.pick(rows);
+  }
+
+  /**
+   * The ids {@code [from, to)} thread {@code thread} of {@code ndd_sample} walks in its inverse CDF
+   * (each thread a contiguous slice, in id order; empty for threads past the vocabulary's end).
+   */
+  static int[] sampleSlice(int thread, int vocab, int threads) {
+    int per = (vocab + threads - 1) / threads;
+    int from = thread * per;
+    return new int[] {from, Math.max(from, Math.min(vocab, from + per))};
+  }
+
+  /** Bytes one pick of {@code rows} rows copies back: an id and a confidence per row. */
+  static long bytesBack(int rows) {
+    return 2L * rows * Integer.BYTES;
   }
 
   /**
@@ -61,18 +97,11 @@ final class DeviceLogitsPicker implements AutoCloseable {
     int excluded = rule.excludedToken() < vocab ? rule.excludedToken() : -1;
     if (rule.temperature() == 0) {
       cuda.launch(
-          CudaKernel.ARGMAX,
-          LaunchGeometry.pick(m),
-          logits,
-          rows,
-          vocab,
-          excluded,
-          ids,
-          confidences);
+          CudaKernel.ARGMAX, geometry(m, vocab), logits, rows, vocab, excluded, ids, confidences);
     } else {
       cuda.launch(
           CudaKernel.SAMPLE,
-          LaunchGeometry.pick(m),
+          geometry(m, vocab),
           logits,
           rows,
           vocab,
