@@ -165,15 +165,18 @@ extern "C" __global__ void ndd_sample(const float* logits, const int* rows, int 
   __syncthreads();
   float run = prefix[threadIdx.x];
   if (target >= run && target < run + mine) {
+    // The intervals [prefix, prefix + mine) partition the scan exactly (thread 0 formed each end
+    // with the same float addition), so one thread walks; its walk sums from `run`, not from 0,
+    // and may round short of the target: then its last kept token is the one.
+    int chosen = -1;
     for (int i = from; i < to; i++) {
       if (i != excluded && x[i] >= threshold) {
+        chosen = i;
         run += expf((x[i] - m) / temperature);
-        if (target < run) {
-          atomicCAS(&picked, -1, i);
-          break;
-        }
+        if (target < run) break;
       }
     }
+    atomicCAS(&picked, -1, chosen);
   }
   __syncthreads();
   if (threadIdx.x == 0 && picked < 0) {

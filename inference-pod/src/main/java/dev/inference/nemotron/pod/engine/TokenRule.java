@@ -8,8 +8,10 @@ package dev.inference.nemotron.pod.engine;
  * excluded token (the mask) is never chosen.
  *
  * <p>{@link #choose} is the exact host rule: {@link Logits} kept on the host pick with it, and a
- * device that picks itself follows the parameters (with fp32 arithmetic, so a sampled token may
- * differ where the draw falls within rounding of a boundary of the cumulative distribution).
+ * device that picks itself follows the parameters: exactly at temperature 0, in fp32 otherwise, so a
+ * sampled token may differ where the draw falls within rounding of a boundary of the cumulative
+ * distribution, or where tied logits straddle a top-k/top-p cut (the CUDA kernel keeps them
+ * together; this rule keeps the lowest ids).
  */
 public interface TokenRule {
 
