@@ -89,13 +89,25 @@ __device__ void ndd_at_least(const float* x, int vocab, int excluded, float thre
   *mass = ndd_block_sum(p);
 }
 
+// A float's position in the total order of floats as an int (monotone: a < b as floats implies
+// key(a) < key(b)), and back: bisection over keys finds an exact logit value in at most 33 steps.
+__device__ __forceinline__ int ndd_float_key(float f) {
+  int bits = __float_as_int(f);
+  return bits >= 0 ? bits : bits ^ 0x7fffffff;
+}
+
+__device__ __forceinline__ float ndd_key_float(int key) {
+  return __int_as_float(key >= 0 ? key : key ^ 0x7fffffff);
+}
+
 // Samples ids[b] from softmax(logits[rows[b]] / temperature) restricted to the topK largest logits
 // (0: all) and then to the smallest set of largest logits whose probability reaches topP (1: all),
 // never `excluded`; confidence[b] is softmax of the raw row at the sampled id (as for argmax).
 // uniforms[b] in [0, 1) is the row's random draw, made on the host from the request's seed and
 // the token's position exactly as the CPU picker draws it, and turned into a token by the inverse
-// CDF over the kept tokens in increasing id order, as on the CPU. Thresholds are found by
-// bisection on the logit value (40 steps), which keeps ties together.
+// CDF over the kept tokens in increasing id order, as on the CPU. Each cut is a logit value found
+// by bisection over the float order (exact: the k-th largest logit itself), and keeps every token
+// tied at it.
 extern "C" __global__ void ndd_sample(const float* logits, const int* rows, int vocab,
                                       int excluded, float temperature, int topK, float topP,
                                       const float* uniforms, int* ids, float* confidence) {
@@ -117,28 +129,30 @@ extern "C" __global__ void ndd_sample(const float* logits, const int* rows, int 
   float lowest = -ndd_block_max(-localMin);
   float count, mass, totalCount, totalMass;
   ndd_at_least(x, vocab, excluded, lowest, m, temperature, &totalCount, &totalMass);
-  // The largest threshold keeping at least topK tokens.
+  // Keys past the largest logit keep nothing: count(above) = 0 < topK, mass(above) = 0.
+  long long above = (long long)ndd_float_key(m) + 1;
+  // The largest threshold keeping at least topK tokens: the topK-th largest logit.
   float threshold = lowest;
   if (topK > 0 && topK < totalCount) {
-    float lo = lowest, hi = m;  // count(lo) >= topK > count(hi + eps)
-    for (int step = 0; step < 40; step++) {
-      float mid = 0.5f * (lo + hi);
-      ndd_at_least(x, vocab, excluded, mid, m, temperature, &count, &mass);
+    long long lo = ndd_float_key(lowest), hi = above;  // count(lo) >= topK > count(hi)
+    while (hi - lo > 1) {
+      long long mid = lo + (hi - lo) / 2;
+      ndd_at_least(x, vocab, excluded, ndd_key_float((int)mid), m, temperature, &count, &mass);
       if (count >= topK) lo = mid; else hi = mid;
     }
-    threshold = lo;
+    threshold = ndd_key_float((int)lo);
   }
   ndd_at_least(x, vocab, excluded, threshold, m, temperature, &count, &mass);
   // Then the largest threshold whose kept mass still reaches topP of the top-k mass.
   if (topP < 1.f) {
     float keptMass = mass;
-    float lo = threshold, hi = m;
-    for (int step = 0; step < 40; step++) {
-      float mid = 0.5f * (lo + hi);
-      ndd_at_least(x, vocab, excluded, mid, m, temperature, &count, &mass);
+    long long lo = ndd_float_key(threshold), hi = above;  // mass(lo) >= topP * kept > mass(hi)
+    while (hi - lo > 1) {
+      long long mid = lo + (hi - lo) / 2;
+      ndd_at_least(x, vocab, excluded, ndd_key_float((int)mid), m, temperature, &count, &mass);
       if (mass >= topP * keptMass) lo = mid; else hi = mid;
     }
-    threshold = lo;
+    threshold = ndd_key_float((int)lo);
     ndd_at_least(x, vocab, excluded, threshold, m, temperature, &count, &mass);
   }
   // Inverse CDF in id order: each thread owns a contiguous slice of the vocabulary.

@@ -89,7 +89,6 @@ public final class QuadraticSpecDecoder implements Decoder {
       if (inPrefill()) {
         int p = chunk.length() - b;
         int nextPosition = start + p;
-        draft = new int[b];
         // Row p - 1 predicts the first token, masks p + 1 .. p + b - 1 the drafts after it: the
         // chunk's logit rows, picked together.
         draft = pick(logits, chunk.logitRows(), positions(nextPosition, b));
