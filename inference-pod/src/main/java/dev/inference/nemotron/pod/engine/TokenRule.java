@@ -8,10 +8,10 @@ package dev.inference.nemotron.pod.engine;
  * excluded token (the mask) is never chosen.
  *
  * <p>{@link #choose} is the exact host rule: {@link Logits} kept on the host pick with it, and a
- * device that picks itself follows the parameters: exactly at temperature 0, in fp32 otherwise, so a
- * sampled token may differ where the draw falls within rounding of a boundary of the cumulative
- * distribution, or where tied logits straddle a top-k/top-p cut (the CUDA kernel keeps them
- * together; this rule keeps the lowest ids).
+ * device that picks itself follows the same rule (the same order, ties by id, the same cuts and
+ * inverse CDF): exactly at temperature 0, in fp32 otherwise, so a sampled token may differ only
+ * where the draw, or a top-p cut, falls within rounding of a boundary of the cumulative
+ * distribution.
  */
 public interface TokenRule {
 
