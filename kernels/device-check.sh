@@ -5,7 +5,8 @@
 # driver (nvidia-smi, libcuda.so.1), and the CUDA 12 cuBLAS runtime (libcublas.so.12) and a CUDA
 # toolkit with nvcc (found via CUDA_HOME, PATH or /usr/local/cuda) to build the PTX.
 # Steps: build (PTX for sm_80/90/100, ptxas-validated), the device tests (GPU forward = CPU forward,
-# KV crop, decoders at T=0, batch of 16 = 16 singles; they must run, not skip), a 1.5B-shaped and an
+# KV crop, decoders at T=0, batch of 16 = 16 singles, device token picks = host picks; they must
+# run, not skip), a 1.5B-shaped and an
 # 8B-shaped random checkpoint, `ndd bench --backend cuda` at 1/8/32 rows (BF16, and int8 when this
 # build can quantize), with the achieved weight bandwidth against the data sheet. Ends in ONE summary
 # line starting "device-check: PASS" or "device-check: FAIL"; exit status 0 only on PASS.
@@ -62,22 +63,26 @@ cd "$root" || fail "cannot enter $root"
 step "build and device tests"
 log="$work/build.log"
 mkdir -p "$work"
-tests='PtxBuildTest,CudaKernelSignatureTest,LaunchGeometryAndMemoryPlanTest,CudaForwardPassDeviceTest'
+tests='PtxBuildTest,CudaKernelSignatureTest,LaunchGeometryAndMemoryPlanTest,DeviceLogitsPickerTest,CudaForwardPassDeviceTest,DeviceLogitsDeviceTest'
 if ! mvn -B -pl kernels/cuda,inference-pod -am verify -Dtest="$tests" \
     -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
   grep -E "ERROR|FAIL" "$log" | head -n 30
   fail "build or device tests failed (full log: $log)"
 fi
 grep -E "ptx|Tests run:" "$log" | grep -v "^\[INFO\] Running" | tail -n 8
-report="$root/inference-pod/target/surefire-reports/TEST-dev.inference.nemotron.pod.engine.cuda.CudaForwardPassDeviceTest.xml"
-[[ -f "$report" ]] || fail "no device test report at $report"
-ran=$(grep -o 'tests="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
-skipped=$(grep -o 'skipped="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
-if [[ "$skipped" != "0" ]]; then
-  reason=$(grep -o 'Assumption failed: [^&]*' "$report" | head -n 1)
-  fail "the device tests were skipped on this GPU: ${reason:-see $report}"
-fi
-results+=("device tests $ran/$ran passed")
+total=0
+for device_test in CudaForwardPassDeviceTest DeviceLogitsDeviceTest; do
+  report="$root/inference-pod/target/surefire-reports/TEST-dev.inference.nemotron.pod.engine.cuda.$device_test.xml"
+  [[ -f "$report" ]] || fail "no device test report at $report"
+  ran=$(grep -o 'tests="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
+  skipped=$(grep -o 'skipped="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)
+  if [[ "$skipped" != "0" ]]; then
+    reason=$(grep -o 'Assumption failed: [^&]*' "$report" | head -n 1)
+    fail "the device tests were skipped on this GPU: ${reason:-see $report}"
+  fi
+  total=$((total + ran))
+done
+results+=("device tests $total/$total passed")
 # The runtime jar and its libraries for bin/ndd.
 mvn -B -q -o -pl kernels/cuda,inference-pod -am package -DskipTests >>"$log" 2>&1 \
   || fail "packaging the runtime failed (log: $log)"
