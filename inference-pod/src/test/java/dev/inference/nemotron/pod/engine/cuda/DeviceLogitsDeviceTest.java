@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,8 @@ class DeviceLogitsDeviceTest {
         DeviceLogitsPicker picker = new DeviceLogitsPicker(cuda, VOCAB)) {
       CUdeviceptr logits = cuda.allocate((long) flat.length * Float.BYTES);
       cuda.upload(flat, logits);
+      JCudaDriver
+          .cuCtxSynchronize(); // the pageable copy has landed before the picker's stream reads
       int[] order = {11, 0, 3, 3, 7, 1, 2, 4, 5, 6, 8, 9, 10}; // any order, a row twice
       int[] positions = IntStream.range(0, order.length).map(k -> 40 + k).toArray();
       List<SamplingParams> rules = new ArrayList<>();
@@ -125,6 +128,7 @@ class DeviceLogitsDeviceTest {
       }
       // A NaN anywhere in a row flags that row alone.
       cuda.upload(new float[] {Float.NaN}, logits.withByteOffset((2L * VOCAB + 9) * Float.BYTES));
+      JCudaDriver.cuCtxSynchronize();
       TokenPicker greedy = new TokenPicker(SamplingParams.greedy(1), MASK);
       assertThat(picker.pick(logits, new int[] {1, 2, 3}, greedy, new double[3]).ids())
           .containsExactly(
