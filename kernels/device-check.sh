@@ -6,8 +6,9 @@
 # toolkit with nvcc (found via CUDA_HOME, PATH or /usr/local/cuda) to build the PTX.
 # Steps: build (PTX for sm_80/90/100, ptxas-validated), the device tests (GPU forward = CPU forward
 # for the float formats and for int8/int4/fp8 on the same quantized checkpoint, KV crop, decoders at
-# T=0, batch of 16 = 16 singles, decode steps as CUDA graphs = plain launches; they must run, not
-# skip), a 1.5B-shaped and an 8B-shaped random checkpoint, `ndd bench --backend cuda` at 1/8/32 rows
+# T=0 picking tokens on the device, device picks = host picks, batch of 16 = 16 singles, decode
+# steps as CUDA graphs = plain launches; they must run, not skip), a 1.5B-shaped and an 8B-shaped
+# random checkpoint, `ndd bench --backend cuda` at 1/8/32 rows
 # (BF16 and int8 for both; int4 and fp8, quantized at load, for the 8B; the 8B BF16 once more with
 # CUDA graphs off), with the achieved weight bandwidth against the data sheet. Ends in ONE summary
 # line starting "device-check: PASS" or "device-check: FAIL"; exit status 0 only on PASS.
@@ -66,6 +67,7 @@ log="$work/build.log"
 mkdir -p "$work"
 tests='PtxBuildTest,CudaKernelSignatureTest,LaunchGeometryAndMemoryPlanTest,QuantizedGeometryAndMemoryPlanTest'
 tests="$tests,DecodeGraphPolicyTest,CudaForwardPassDeviceTest,CudaQuantizedForwardDeviceTest,CudaGraphDeviceTest"
+tests="$tests,DeviceLogitsPickerTest,DeviceLogitsDeviceTest"
 if ! mvn -B -pl kernels/cuda,inference-pod -am verify -Dtest="$tests" \
     -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
   grep -E "ERROR|FAIL" "$log" | head -n 30
@@ -73,7 +75,7 @@ if ! mvn -B -pl kernels/cuda,inference-pod -am verify -Dtest="$tests" \
 fi
 grep -E "ptx|Tests run:" "$log" | grep -v "^\[INFO\] Running" | tail -n 8
 ran_all=0
-for device_test in CudaForwardPassDeviceTest CudaQuantizedForwardDeviceTest CudaGraphDeviceTest; do
+for device_test in CudaForwardPassDeviceTest CudaQuantizedForwardDeviceTest CudaGraphDeviceTest DeviceLogitsDeviceTest; do
   report="$root/inference-pod/target/surefire-reports/TEST-dev.inference.nemotron.pod.engine.cuda.$device_test.xml"
   [[ -f "$report" ]] || fail "no device test report at $report"
   ran=$(grep -o 'tests="[0-9]*"' "$report" | head -n 1 | tr -dc 0-9)

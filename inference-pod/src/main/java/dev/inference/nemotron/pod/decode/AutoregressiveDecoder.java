@@ -49,7 +49,7 @@ public final class AutoregressiveDecoder implements Decoder {
     @Override
     void absorb(Chunk chunk, Logits logits) {
       // After the write, the cache's length is the position the last row predicts.
-      next = pick(logits.row(chunk.length() - 1), cache.length());
+      next = pick(logits, chunk.length() - 1, cache.length());
       emission.emit(next);
     }
 

@@ -30,9 +30,9 @@ import java.util.stream.IntStream;
  * wholly inside the budget decodes exactly as MODEL.md §6.2 describes.
  *
  * <p>At temperature T &gt; 0 a slot's candidate at denoising step s (1, 2, ... within its block) is
- * drawn with {@link TokenPicker#pick(float[], int, int)}: fresh noise per step, so a slot left
- * masked is not redrawn with the noise that lost before. The seed (prefill and commit rows) uses
- * the position's ordinary draw, as AR decoding would.
+ * drawn with {@link TokenPicker#draw(int, int)}: fresh noise per step, so a slot left masked is not
+ * redrawn with the noise that lost before. The seed (prefill and commit rows) uses the position's
+ * ordinary draw, as AR decoding would.
  */
 public final class DiffusionDecoder implements Decoder {
   private final int blockSize;
@@ -110,18 +110,22 @@ public final class DiffusionDecoder implements Decoder {
           cached += blockSize;
         }
         // After the write the cache's length is the seed's position.
-        startBlock(pick(logits.row(chunk.length() - 1), cache.length()));
+        startBlock(pick(logits, chunk.length() - 1, cache.length()));
         return;
       }
       blockSteps++;
       int[] masked = chunk.logitRows();
-      int[] candidate = new int[masked.length];
-      double[] confidence = new double[masked.length];
+      int[] positions = new int[masked.length];
+      for (int k = 0; k < masked.length; k++) {
+        positions[k] = blockStart + masked[k];
+      }
+      // Every masked slot of the step in one call: on a device, one launch and ids + confidences.
+      Logits.Picks picks =
+          logits.pickWithConfidence(masked, picker, picker.draws(positions, blockSteps));
+      int[] candidate = picks.ids();
+      double[] confidence = picks.confidences();
       int best = 0;
       for (int k = 0; k < masked.length; k++) {
-        float[] row = logits.row(masked[k]);
-        candidate[k] = picker.pick(row, blockStart + masked[k], blockSteps);
-        confidence[k] = TokenPicker.confidence(row, candidate[k]);
         if (confidence[k] > confidence[best]) {
           best = k;
         }

@@ -140,9 +140,18 @@ abstract class Generation implements DecodingTask {
     return Chunk.causalWrite(rest, cache.length(), Chunk.lastRow(rest.length));
   }
 
-  /** The token for absolute position {@code position}. */
-  final int pick(float[] logits, int position) {
-    return picker.pick(logits, position);
+  /**
+   * The tokens of {@code chunkRows} for the absolute {@code positions} (one each), with the draw of
+   * step 0: AR, prefill, draft, verify and commit picks. One call per step, so that logits a device
+   * keeps are picked in one launch and only the ids come back.
+   */
+  final int[] pick(Logits logits, int[] chunkRows, int[] positions) {
+    return logits.pick(chunkRows, picker, picker.draws(positions, 0));
+  }
+
+  /** The token of one chunk row for absolute position {@code position} (step 0). */
+  final int pick(Logits logits, int chunkRow, int position) {
+    return pick(logits, new int[] {chunkRow}, new int[] {position})[0];
   }
 
   /** Consecutive absolute positions {@code start .. start + n - 1}. */

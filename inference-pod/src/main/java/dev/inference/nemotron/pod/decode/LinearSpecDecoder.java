@@ -85,22 +85,18 @@ public final class LinearSpecDecoder implements Decoder {
     @Override
     void absorb(Chunk chunk, Logits logits) {
       if (inPrefill()) {
-        next = pick(logits.row(chunk.length() - 1), cache.length());
+        next = pick(logits, chunk.length() - 1, cache.length());
         emission.emit(next);
         return;
       }
       if (!verifying) {
-        for (int i = 1; i < blockSize; i++) {
-          block[i] = pick(logits.row(i), start + i);
-        }
+        int[] drafts = pick(logits, draftRows, positions(start + 1, blockSize - 1));
+        System.arraycopy(drafts, 0, block, 1, blockSize - 1);
         verifying = true;
         return;
       }
       verifying = false;
-      int[] verified = new int[blockSize];
-      for (int i = 0; i < blockSize; i++) {
-        verified[i] = pick(logits.row(i), start + i + 1);
-      }
+      int[] verified = pick(logits, Chunk.allRows(blockSize), positions(start + 1, blockSize));
       int acc = speculation.settle(this, start, block, verified);
       next = verified[acc - 1];
     }

@@ -89,32 +89,27 @@ public final class QuadraticSpecDecoder implements Decoder {
       if (inPrefill()) {
         int p = chunk.length() - b;
         int nextPosition = start + p;
-        draft = new int[b];
-        draft[0] = pick(logits.row(p - 1), nextPosition);
-        if (emission.emit(draft[0])) {
-          return;
-        }
-        for (int i = 1; i < b; i++) {
-          draft[i] = pick(logits.row(p + i), nextPosition + i);
-        }
+        // Row p - 1 predicts the first token, masks p + 1 .. p + b - 1 the drafts after it: the
+        // chunk's logit rows, picked together.
+        draft = pick(logits, chunk.logitRows(), positions(nextPosition, b));
+        emission.emit(draft[0]);
         return;
       }
-      int[] verified = new int[b];
-      for (int j = 0; j < b; j++) {
-        verified[j] = pick(logits.row(chainRow(j)), start + j + 1);
-      }
+      int[] verified = pick(logits, chunk.logitRows(), positions(start + 1, b));
       int acc = speculation.settle(this, start, draft, verified);
       if (emission.done()) {
         return;
       }
       // Only now is it known which sub-block drafts the next block: its logits alone are computed.
       int from = chainRow(acc - 1);
-      logits.prepare(IntStream.rangeClosed(from + 2, from + b).toArray());
+      int[] drafts =
+          pick(
+              logits,
+              IntStream.rangeClosed(from + 2, from + b).toArray(),
+              positions(start + acc + 1, b - 1));
       int[] nextDraft = new int[b];
       nextDraft[0] = verified[acc - 1];
-      for (int i = 1; i < b; i++) {
-        nextDraft[i] = pick(logits.row(from + i + 1), start + acc + i);
-      }
+      System.arraycopy(drafts, 0, nextDraft, 1, b - 1);
       draft = nextDraft;
     }
 

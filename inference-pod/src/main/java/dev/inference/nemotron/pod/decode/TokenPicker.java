@@ -1,5 +1,7 @@
 package dev.inference.nemotron.pod.decode;
 
+import dev.inference.nemotron.pod.engine.Logits;
+import dev.inference.nemotron.pod.engine.TokenRule;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -40,11 +42,15 @@ import java.util.SplittableRandom;
  * that full sort when the nucleus is larger than the prefix or when rounding leaves the cut in
  * doubt.
  *
+ * <p>As a {@link TokenRule} it is what decoders hand to {@link Logits#pick}: rows kept on the host
+ * are picked by {@link #choose} (the same token as {@link #pick(float[], int, int)} given the same
+ * draw), rows kept on a device by its kernels from the same parameters and draws.
+ *
  * <p>A logit that is NaN or infinite fails every method with an {@link IllegalStateException}: a
  * finite network on finite weights cannot produce one, so the checkpoint is broken, and sampling
  * from it would emit garbage with a success status.
  */
-public final class TokenPicker {
+public final class TokenPicker implements TokenRule {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
   /** Top-k up to this many tokens uses heap selection; top-p first tries this long a prefix. */
@@ -72,10 +78,49 @@ public final class TokenPicker {
    * for the s-th denoising step of a diffusion block, so that every step draws fresh noise.
    */
   public int pick(float[] logits, int position, int step) {
+    return choose(logits, params.greedy() ? 0 : draw(position, step));
+  }
+
+  @Override
+  public int choose(float[] logits, double uniform) {
     if (params.greedy()) {
       return argmax(logits, maskTokenId);
     }
-    return sample(logits, draw(position, step));
+    return sample(logits, uniform);
+  }
+
+  @Override
+  public double temperature() {
+    return params.temperature();
+  }
+
+  @Override
+  public int topK() {
+    return params.topK();
+  }
+
+  @Override
+  public double topP() {
+    return params.topP();
+  }
+
+  @Override
+  public int excludedToken() {
+    return maskTokenId;
+  }
+
+  /**
+   * The draws of the tokens at {@code positions}, all at denoising step {@code step} (see the class
+   * comment): what {@link Logits#pick} takes. At temperature 0 nothing is drawn (all 0).
+   */
+  public double[] draws(int[] positions, int step) {
+    double[] u = new double[positions.length];
+    if (!params.greedy()) {
+      for (int k = 0; k < positions.length; k++) {
+        u[k] = draw(positions[k], step);
+      }
+    }
+    return u;
   }
 
   /** The uniform draw in [0, 1) used at {@code position} by AR, verify and commit picks. */
@@ -119,18 +164,8 @@ public final class TokenPicker {
    * confidence of MODEL.md §6.2.
    */
   public static double confidence(float[] logits, int token) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < logits.length; i++) {
-      if (!Float.isFinite(logits[i])) {
-        throw nonFinite(logits, i);
-      }
-      max = Math.max(max, logits[i]);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    return Math.exp(logits[token] - max) / sum;
+    requireFinite(logits);
+    return Logits.confidence(logits, token);
   }
 
   /**

@@ -19,13 +19,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
 
 /**
  * The network of MODEL.md §4 on one NVIDIA GPU: weights uploaded once from the memory-mapped
  * checkpoint, a paged fp32 KV pool on the device, activations fp32, and every chunk of a batch run
  * as one {@code [N, H]} activation matrix through the projections and the MLP (each weight read
- * once for all rows); attention and KV writes run per sequence. Only the requested logit rows come
- * back to the host. Forwards are serialized (one stream).
+ * once for all rows); attention and KV writes run per sequence. The logits stay on the device
+ * ({@link DeviceLogits}): decoders pick there and only the picked ids and confidences come back,
+ * plus any row a caller reads whole. Forwards are serialized (one stream).
  */
 public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CudaForwardPass.class.getName());
@@ -48,6 +50,8 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   private final DecodeGraphs graphs;
   private CUdeviceptr args;
   private int argsCapacity;
+  private final DeviceLogitsPicker picker;
+  private long forwards; // forwards run: the logits of older ones are no longer on the device
 
   private record DeviceLayer(
       CUdeviceptr inputNorm,
@@ -153,6 +157,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
       this.attentionFactor = (float) RotaryEmbedding.attentionFactor(config.rope());
       this.kvPages = new KvPages(cuda, dims.layers(), dims.kvWidth(), plan.kvPositions());
       ws.ensure(Math.min(maxRows, 64), Math.min(maxLogitRows, 8));
+      this.picker = new DeviceLogitsPicker(cuda, dims.vocab());
     } catch (RuntimeException e) {
       cuda.close();
       throw e;
@@ -311,6 +316,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     ForwardPass.requireDistinctCaches(batch);
     cuda.bind();
     graphs.recover();
+    forwards++; // from here on the previous forward's device logits may be overwritten
     int s = batch.size();
     CudaKvCache[] caches = new CudaKvCache[s];
     int n = 0;
@@ -469,21 +475,19 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     for (int i = 0; i < s; i++) {
       caches[i].extendTo(seq[i].past() + seq[i].writes());
     }
-    float[] eager = headRows(at(a, logitAt), logitRows.length);
+    headRows(at(a, logitAt), logitRows.length);
     float[] kept = normedRows(at(a, lateAt), lateRows.length);
-    return split(batch, rowStart, eager, kept);
+    cuda.synchronize(); // the forward is done (and its errors raised) when it returns
+    return split(batch, kept);
   }
 
-  /** Final norm and LM head for the gathered rows; {@code [m * vocab]} on the host. */
-  private float[] headRows(CUdeviceptr rows, int m) {
+  /** Final norm and LM head for the gathered rows, into the workspace's logits (on the device). */
+  private void headRows(CUdeviceptr rows, int m) {
     if (m == 0) {
-      return new float[0];
+      return;
     }
     gatherNormed(rows, m);
     matmul.apply(lmHead, ws.normed, m, ws.logits, false, ws.split);
-    float[] out = new float[Math.multiplyExact(m, dims.vocab())];
-    cuda.download(ws.logits, 0, out);
-    return out;
   }
 
   /** The final-normed hidden states of the late rows, kept on the host ({@code [m * H]}). */
@@ -508,50 +512,78 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     norm(ws.x, finalNorm, m, ws.normed);
   }
 
-  /** The LM head over normed rows a decoder asks for late (uploaded again, one matmul). */
-  private synchronized float[][] lateLogits(float[] normed) {
-    cuda.bind();
+  /**
+   * The LM head over normed rows a decoder reads late (uploaded again, one matmul), on the host.
+   */
+  synchronized float[][] lateLogits(float[] normed) {
     int m = normed.length / dims.hidden();
-    ws.ensure(m, m);
-    cuda.upload(normed, ws.normed);
-    matmul.apply(lmHead, ws.normed, m, ws.logits, false, ws.split);
+    CUdeviceptr out = lateLogitsOnDevice(normed);
     float[] flat = new float[m * dims.vocab()];
-    cuda.download(ws.logits, 0, flat);
+    cuda.download(out, 0, flat);
     return rows(flat, m);
   }
 
-  private List<Logits> split(
-      List<SequenceChunk> batch, int[] rowStart, float[] eager, float[] kept) {
-    int vocab = dims.vocab();
+  /**
+   * The LM head over normed rows a decoder picks from late, into the picker's late buffer (not the
+   * forward's logits, which other sequences of the batch have yet to pick from).
+   */
+  synchronized CUdeviceptr lateLogitsOnDevice(float[] normed) {
+    cuda.bind();
+    int m = normed.length / dims.hidden();
+    ws.ensure(m, 0);
+    CUdeviceptr out = picker.lateLogits(m);
+    cuda.upload(normed, ws.normed);
+    // A copy from pageable memory may return before its DMA lands, and the stream does not wait
+    // for the legacy stream the copy ran on: wait for the whole context before the LM head reads.
+    JCudaDriver.cuCtxSynchronize();
+    matmul.apply(lmHead, ws.normed, m, out, false, ws.split);
+    return out;
+  }
+
+  /** One row of a {@code [*, vocab]} logit matrix on the device, copied to the host. */
+  synchronized float[] readLogitRow(CUdeviceptr logits, int row) {
+    cuda.bind();
+    float[] out = new float[dims.vocab()];
+    cuda.download(logits, (long) row * dims.vocab() * Float.BYTES, out);
+    return out;
+  }
+
+  /** The last forward's logit rows ({@code [logit rows, vocab]}, valid until the next forward). */
+  synchronized CUdeviceptr eagerLogits() {
+    cuda.bind();
+    return ws.logits;
+  }
+
+  /** How many forwards have run: {@link DeviceLogits} of an older one are stale. */
+  synchronized long forwardCount() {
+    return forwards;
+  }
+
+  synchronized DeviceLogitsPicker picker() {
+    cuda.bind();
+    return picker;
+  }
+
+  /**
+   * Each sequence's logits, left on the device: eager rows at their place in the workspace's
+   * logits, late rows as the host copy of their normed hidden states.
+   */
+  private List<Logits> split(List<SequenceChunk> batch, float[] kept) {
     int hidden = dims.hidden();
     List<Logits> out = new ArrayList<>(batch.size());
     int e = 0;
     int k = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      Chunk c = batch.get(i).chunk();
-      int m = c.logitRows().length;
-      float[][] mine = rows(Arrays.copyOfRange(eager, e * vocab, (e + m) * vocab), m);
-      e += m;
+    for (SequenceChunk sc : batch) {
+      Chunk c = sc.chunk();
       int[] late = c.lateLogitRows();
-      if (late.length == 0) {
-        out.add(new Logits(c.logitRows(), mine));
-        continue;
-      }
       float[] myKept = Arrays.copyOfRange(kept, k * hidden, (k + late.length) * hidden);
       k += late.length;
       out.add(
           new Logits(
               c.logitRows(),
-              mine,
               late,
-              asked -> {
-                float[] selected = new float[asked.length * hidden];
-                for (int q = 0; q < asked.length; q++) {
-                  int at = Arrays.binarySearch(late, asked[q]);
-                  System.arraycopy(myKept, at * hidden, selected, q * hidden, hidden);
-                }
-                return lateLogits(selected);
-              }));
+              new DeviceLogits(this, forwards, e, c.logitRows(), late, myKept)));
+      e += c.logitRows().length;
     }
     return out;
   }
@@ -668,6 +700,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   public synchronized void close() {
     cuda.bind();
     graphs.close();
+    picker.close();
     cuda.close();
   }
 

@@ -160,18 +160,28 @@ public enum CudaKernel {
       Arg.PTR), // lo
   LORA_DOWN("gemv", "ndd_lora_down", Arg.PTR, Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32),
   LORA_UP("gemv", "ndd_lora_up", Arg.PTR, Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.F32),
-  ARGMAX("sampling", "ndd_argmax", Arg.PTR, Arg.I32, Arg.I32, Arg.PTR, Arg.PTR),
+  ARGMAX(
+      "sampling",
+      "ndd_argmax",
+      Arg.PTR, // logits
+      Arg.PTR, // rows
+      Arg.I32, // vocab
+      Arg.I32, // excluded
+      Arg.PTR, // ids
+      Arg.PTR), // confidence
   SAMPLE(
       "sampling",
       "ndd_sample",
-      Arg.PTR,
-      Arg.I32,
-      Arg.I32,
-      Arg.F32,
-      Arg.I32,
-      Arg.F32,
-      Arg.PTR,
-      Arg.PTR);
+      Arg.PTR, // logits
+      Arg.PTR, // rows
+      Arg.I32, // vocab
+      Arg.I32, // excluded
+      Arg.F32, // temperature
+      Arg.I32, // topK
+      Arg.F32, // topP
+      Arg.PTR, // uniforms
+      Arg.PTR, // ids
+      Arg.PTR); // confidence
 
   /** What one kernel argument is on the host, and the PTX parameter type it becomes. */
   public enum Arg {

@@ -115,16 +115,26 @@ final class CudaRuntime implements AutoCloseable {
     return allocations.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Copies ints to the device (synchronously: the host array may change right after). */
+  /**
+   * Copies ints to the device, ordered on the stream: after every launch already queued (which may
+   * still read the old values) and before every later one. Returns when the copy has landed, so the
+   * host array may change right after. A plain {@code cuMemcpyHtoD} would not do: it runs on the
+   * legacy default stream, which a non-blocking stream does not wait for, and returns once a
+   * pageable source is staged, before the DMA reaches the device.
+   */
   void upload(int[] values, CUdeviceptr target) {
-    if (values.length > 0) {
-      JCudaDriver.cuMemcpyHtoD(target, Pointer.to(values), (long) values.length * Sizeof.INT);
-    }
+    copyToDevice(Pointer.to(values), (long) values.length * Sizeof.INT, target);
   }
 
+  /** {@link #upload(int[], CUdeviceptr)} for floats. */
   void upload(float[] values, CUdeviceptr target) {
-    if (values.length > 0) {
-      JCudaDriver.cuMemcpyHtoD(target, Pointer.to(values), (long) values.length * Sizeof.FLOAT);
+    copyToDevice(Pointer.to(values), (long) values.length * Sizeof.FLOAT, target);
+  }
+
+  private void copyToDevice(Pointer source, long bytes, CUdeviceptr target) {
+    if (bytes > 0) {
+      JCudaDriver.cuMemcpyHtoDAsync(target, source, bytes, stream);
+      JCudaDriver.cuStreamSynchronize(stream);
     }
   }
 

@@ -35,8 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The GPU forward against the CPU forward on the same checkpoint: logits within tolerance for both
  * attention patterns, every weight format and the draft adapter; the cache after a crop; the
- * decoders' tokens at T = 0; a batch of 16 against 16 single forwards. Needs a CUDA device (compute
- * capability 8.0+) and the PTX; skipped, with the probe's reason, without one.
+ * decoders' tokens at T = 0 (picked on the device: {@link DeviceLogits}); a batch of 16 against 16
+ * single forwards. Needs a CUDA device (compute capability 8.0+) and the PTX; skipped, with the
+ * probe's reason, without one.
  */
 class CudaForwardPassDeviceTest {
   /** Logits may differ by this share of the row's largest magnitude (fp32 sums in other orders). */
@@ -113,6 +114,7 @@ class CudaForwardPassDeviceTest {
       int[] more = ids(random, 10, p.cpu());
       Chunk next = Chunk.causalWrite(more, 70, Chunk.allRows(10));
       Logits a = p.gpu().forward(cropped, next);
+      a.prepare(next.logitRows()); // copied now: the next forward reuses the device's logits
       KvCache fresh = p.gpu().newCache(256);
       p.gpu().forward(fresh, Chunk.causalWrite(Arrays.copyOf(prompt, 70), 0, new int[0]));
       Logits b = p.gpu().forward(fresh, next);
@@ -168,6 +170,7 @@ class CudaForwardPassDeviceTest {
         batch.add(new SequenceChunk(together.get(s), chunks.get(s)));
       }
       List<Logits> batched = p.gpu().forward(batch);
+      batched.forEach(l -> l.prepare(l.rows())); // copied before the single forwards reuse them
       for (int s = 0; s < 16; s++) {
         close(p.gpu().forward(alone.get(s), chunks.get(s)), batched.get(s), chunks.get(s));
         assertThat(together.get(s).length()).isEqualTo(alone.get(s).length());
