@@ -141,89 +141,247 @@ static inline float e4m3_to_float(uint8_t code) {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Per-thread buffers: a panel of weight rows widened to fp32 and a row's scales. Java's worker      */
-/* threads live for the process, so each keeps its buffers.                                          */
+/* Quantized weights (inference-pod/WEIGHT-FORMATS.md): value(j, c) = code(j, c) * scale[j, c / B].  */
 
-static __thread float *panel_buf;
-static __thread size_t panel_cap;
+/* Where weights come from: storage format, bytes, width and, when quantized, the scales. */
+typedef struct {
+  int kind; /* K_F32, K_BF16, K_INT8, K_INT4, K_FP8 */
+  const uint8_t *data;
+  int64_t n;
+  const void *scales;
+  int scale_dtype;
+  int64_t scale_stride; /* scales per row; 0: one for the tensor */
+  int64_t block;
+} source;
+enum { K_F32, K_BF16, K_INT8, K_INT4, K_FP8 };
 
-static float *panel(size_t floats) {
-  if (floats > panel_cap) {
-    free(panel_buf);
-    size_t bytes = (floats * sizeof(float) + 63) & ~(size_t)63;
-    panel_buf = aligned_alloc(64, bytes);
-    panel_cap = panel_buf ? floats : 0;
-  }
-  return panel_buf;
-}
-
-/* Panel rows for a given width: the widened panel stays well inside the 512 KB L2 of a core. */
-#define PANEL_BYTES (160 * 1024)
-#define TILE_W 3 /* weight rows per register tile */
-#define TILE_X 4 /* input rows per register tile */
-
-static int panel_rows(int64_t n) {
-  int64_t rows = PANEL_BYTES / (n * 4);
-  rows = rows / TILE_W * TILE_W;
-  if (rows < TILE_W) rows = TILE_W;
-  if (rows > 48) rows = 48;
-  return (int)rows;
-}
-
-/* ---------------------------------------------------------------------------------------------- */
-/* Many input rows: a TA x TB register tile of accumulators over fp32 weight rows (the panel).       */
-
-INLINE float tail_dot(const float *w, const float *x, int64_t from, int64_t n) {
-  float t = 0.0f;
-  for (int64_t i = from; i < n; i++) t += w[i] * x[i];
-  return t;
+static inline float qscale(const source *t, int64_t row, int64_t blk) {
+  return scalar_at(t->scales, t->scale_dtype, row * t->scale_stride + blk);
 }
 
 /*
- * out[(r0 + b) * outDim + j0 + a] = dot(w + a * ws, x + (r0 + b) * n) for a < TA, b < TB; every
- * element in the one order (chunks, butterfly, tail).
+ * Elements [k0, k1) of weight row j as fp32 into dst[0 .. k1 - k0): exact for float storage, code *
+ * scale (one rounding) for quantized, as the Java decode / dequantizeRow. k0 is a multiple of the
+ * block for int8/int4 (and k1 then too, since n is).
  */
-INLINE void tile(const int TA, const int TB, const float *w, int64_t ws, const float *x, int64_t n,
-                 float *out, int64_t outDim) {
+static void decode_range(const source *s, int64_t j, int64_t k0, int64_t k1, float *dst) {
+  int64_t n = s->n, len = k1 - k0, vlen = len - len % L, i = 0;
+  switch (s->kind) {
+    case K_F32:
+      memcpy(dst, (const float *)s->data + j * n + k0, (size_t)len * sizeof(float));
+      return;
+    case K_BF16: {
+      const uint16_t *p = (const uint16_t *)s->data + j * n + k0;
+      for (; i < vlen; i += L) vstore(dst + i, vbf16(p + i));
+      for (; i < len; i++) dst[i] = bf16_to_float(p[i]);
+      return;
+    }
+    case K_INT8: {
+      const uint8_t *c = s->data + j * n;
+      for (int64_t b = k0 / s->block; b < k1 / s->block; b++) {
+        vf sc = vset1(qscale(s, j, b));
+        for (int64_t c0 = b * s->block; c0 < (b + 1) * s->block; c0 += L)
+          vstore(dst + c0 - k0, vmul(vi8(c + c0), sc));
+      }
+      return;
+    }
+    case K_INT4: {
+      int64_t block = s->block, half = block / 2;
+      const uint8_t *c = s->data + j * (n / 2);
+      for (int64_t b = k0 / block; b < k1 / block; b++) {
+        vf sc = vset1(qscale(s, j, b));
+        const uint8_t *bytes = c + b * half;
+        float *d = dst + b * block - k0;
+        for (int64_t k = 0; k < half; k += L) {
+          vstore(d + k, vmul(itof(isub(iand(vu8(bytes + k), 0x0F), 8)), sc));
+          vstore(d + half + k, vmul(itof(isub(iand(isrl(vu8(bytes + k), 4), 0x0F), 8)), sc));
+        }
+      }
+      return;
+    }
+    default: { /* K_FP8: one scale per row (or tensor) */
+      const uint8_t *c = s->data + j * n + k0;
+      float scf = qscale(s, j, 0);
+      vf sc = vset1(scf);
+      for (; i < vlen; i += L) vstore(dst + i, vmul(ve4m3(c + i), sc));
+      for (; i < len; i++) dst[i] = e4m3_to_float(c[i]) * scf;
+      return;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Many input rows (compute-bound). The weights are decoded to fp32 a block of KB inputs of           */
+/* PANEL_ROWS rows at a time into a small per-thread panel (L1/L2-resident); every TILE_W x TILE_X    */
+/* register tile (weight rows x input rows) then runs over the block. A tile's accumulators are      */
+/* parked in memory between blocks (stored as they are: exact), so each output still sees its chunks */
+/* in order, then the butterfly, then the tail.                                                       */
+
+#ifndef KB
+#define KB 512 /* inputs per block: a multiple of 64 (the int8/int4 block sizes) */
+#endif
+#ifndef PANEL_ROWS
+#define PANEL_ROWS 24 /* weight rows per panel: a multiple of TILE_W */
+#endif
+#define TILE_W 3 /* weight rows per register tile */
+#define TILE_X 4 /* input rows per register tile */
+
+/* Per-thread buffers (Java's worker threads live for the process, so each keeps its own). */
+static __thread float *panel_buf;
+static __thread vf *park_buf;
+static __thread size_t park_cap;
+
+static float *panel(void) {
+  if (!panel_buf) panel_buf = aligned_alloc(64, (size_t)PANEL_ROWS * KB * sizeof(float));
+  return panel_buf;
+}
+
+static vf *park(size_t vectors) {
+  if (vectors > park_cap) {
+    free(park_buf);
+    park_buf = aligned_alloc(64, vectors * sizeof(vf));
+    park_cap = park_buf ? vectors : 0;
+  }
+  return park_buf;
+}
+
+/*
+ * A TA x TB tile over the inputs [k0, k1) of one block: w holds the block of TA weight rows (row
+ * stride KB, input k0 at w[0]), x the TB input rows (stride n, input 0 at x[0]). Accumulators come
+ * from parked (zero when first) and go back to it, except when last: then the block also holds the
+ * scalar tail [k1, n) and out[b * outDim + a] = butterfly(acc) + tail is written.
+ */
+INLINE void tile(const int TA, const int TB, const float *w, const float *x, int64_t n, int64_t k0,
+                 int64_t k1, vf *parked, int first, int last, float *out, int64_t outDim) {
   vf acc[TILE_W][TILE_X];
   for (int a = 0; a < TA; a++)
-    for (int b = 0; b < TB; b++) acc[a][b] = vzero();
-  int64_t bound = n - n % L;
-  for (int64_t i = 0; i < bound; i += L) {
+    for (int b = 0; b < TB; b++) acc[a][b] = first ? vzero() : parked[a * TILE_X + b];
+  const float *xk = x + k0;
+  for (int64_t i = 0; i < k1 - k0; i += L) {
     vf wv[TILE_W];
-    for (int a = 0; a < TA; a++) wv[a] = vload(w + a * ws + i);
+    for (int a = 0; a < TA; a++) wv[a] = vload(w + a * KB + i);
     for (int b = 0; b < TB; b++) {
-      vf xv = vload(x + b * n + i);
+      vf xv = vload(xk + b * n + i);
       for (int a = 0; a < TA; a++) acc[a][b] = vfma(wv[a], xv, acc[a][b]);
     }
   }
-  for (int a = 0; a < TA; a++)
-    for (int b = 0; b < TB; b++)
-      out[b * outDim + a] = hsum(acc[a][b]) + tail_dot(w + a * ws, x + b * n, bound, n);
+  if (last) {
+    for (int a = 0; a < TA; a++)
+      for (int b = 0; b < TB; b++) {
+        float t = 0.0f;
+        for (int64_t i = k1; i < n; i++) t += w[a * KB + (i - k0)] * x[b * n + i];
+        out[b * outDim + a] = hsum(acc[a][b]) + t;
+      }
+  } else {
+    for (int a = 0; a < TA; a++)
+      for (int b = 0; b < TB; b++) parked[a * TILE_X + b] = acc[a][b];
+  }
 }
 
-static void tile_any(int ta, int tb, const float *w, int64_t ws, const float *x, int64_t n, float *out,
-                     int64_t outDim) {
-#define T(A, B) \
-  if (ta == A && tb == B) return tile(A, B, w, ws, x, n, out, outDim);
+static void tile_any(int ta, int tb, const float *w, const float *x, int64_t n, int64_t k0, int64_t k1,
+                     vf *parked, int first, int last, float *out, int64_t outDim) {
+#define T(A, B)                                                   \
+  if (ta == A && tb == B) {                                       \
+    tile(A, B, w, x, n, k0, k1, parked, first, last, out, outDim); \
+    return;                                                       \
+  }
   T(3, 4) T(3, 3) T(3, 2) T(3, 1) T(2, 4) T(2, 3) T(2, 2) T(2, 1) T(1, 4) T(1, 3) T(1, 2) T(1, 1)
 #undef T
 }
 
-/* Rows [j0, j0 + count) of fp32 weights (row stride ws) against every input row. */
-static void panel_times_rows(const float *w, int64_t ws, int count, const float *x, int64_t rows,
-                             int64_t n, float *out, int64_t outDim, int64_t j0) {
-  for (int64_t r = 0; r < rows; r += TILE_X) {
-    int tb = rows - r < TILE_X ? (int)(rows - r) : TILE_X;
-    for (int q = 0; q < count; q += TILE_W) {
-      int ta = count - q < TILE_W ? count - q : TILE_W;
-      tile_any(ta, tb, w + q * ws, ws, x + r * n, n, out + r * outDim + j0 + q, outDim);
+/*
+ * Software prefetch of the weights the next block will decode, spread over the current block's
+ * tiles: the block is compute-bound, so its time hides the next block's trip to memory (the
+ * hardware prefetcher alone loses the rows' streams between blocks).
+ */
+#ifndef PF_HINT
+#define PF_HINT _MM_HINT_T0
+#endif
+typedef struct {
+  const char *base; /* row 0 of the range */
+  int64_t stride;   /* bytes between rows */
+  int64_t bytes;    /* bytes per row */
+  int rows, q;
+  int64_t off;
+} prefetcher;
+
+static inline int64_t row_bytes(const source *s, int64_t elements) {
+  switch (s->kind) {
+    case K_F32: return elements * 4;
+    case K_BF16: return elements * 2;
+    case K_INT4: return elements / 2;
+    default: return elements;
+  }
+}
+
+/* Rows [j0, j0 + rows) of s, elements [k0, k1): what a block decodes. */
+static prefetcher prefetch_range(const source *s, int64_t j0, int rows, int64_t k0, int64_t k1) {
+  int64_t stride = row_bytes(s, s->n);
+  prefetcher p = {(const char *)s->data + j0 * stride + row_bytes(s, k0), stride,
+                  row_bytes(s, k1) - row_bytes(s, k0), rows, 0, 0};
+  return p;
+}
+
+static inline void prefetch_some(prefetcher *p, int lines) {
+  for (; lines > 0 && p->q < p->rows; lines--) {
+    _mm_prefetch(p->base + p->q * p->stride + p->off, PF_HINT);
+    p->off += 64;
+    if (p->off >= p->bytes) {
+      p->off = 0;
+      p->q++;
     }
   }
 }
 
+/* out[r * outDim + j] = dot(W[j], x[r]) for j in [from, to), r < rows. -1 when out of memory. */
+static int many_rows(const source *src, int64_t from, int64_t to, const float *x, int64_t rows,
+                     float *out, int64_t outDim) {
+  int64_t n = src->n;
+  int64_t bound = n - n % L;
+  int64_t quads = (rows + TILE_X - 1) / TILE_X;
+  float *buf = panel();
+  vf *parked = park((size_t)(PANEL_ROWS / TILE_W) * quads * TILE_W * TILE_X);
+  if (!buf || !parked) return -1;
+  for (int64_t j0 = from; j0 < to; j0 += PANEL_ROWS) {
+    int count = to - j0 < PANEL_ROWS ? (int)(to - j0) : PANEL_ROWS;
+    int tris = (count + TILE_W - 1) / TILE_W;
+    for (int64_t k0 = 0;; k0 += KB) {
+      int64_t kend = k0 + KB < n ? k0 + KB : n; /* decoded: [k0, kend) */
+      int64_t k1 = kend < bound ? kend : bound;   /* vector part: [k0, k1) */
+      int first = k0 == 0, last = kend == n;
+      for (int q = 0; q < count; q++) decode_range(src, j0 + q, k0, kend, buf + (int64_t)q * KB);
+      /* the next block: this panel's next inputs, or the next panel's first ones */
+      prefetcher next;
+      if (!last) {
+        next = prefetch_range(src, j0, count, kend, kend + KB < n ? kend + KB : n);
+      } else {
+        int64_t j1 = j0 + PANEL_ROWS;
+        int nextCount = to - j1 < PANEL_ROWS ? (int)(to - j1) : PANEL_ROWS;
+        next = prefetch_range(src, j1, nextCount > 0 ? nextCount : 0, 0, KB < n ? KB : n);
+      }
+      int64_t lines = (next.bytes + 63) / 64 * next.rows;
+      int perTile = (int)((lines + tris * quads - 1) / (tris * quads));
+      for (int64_t quad = 0; quad < quads; quad++) {
+        int64_t r = quad * TILE_X;
+        int tb = rows - r < TILE_X ? (int)(rows - r) : TILE_X;
+        for (int t = 0; t < tris; t++) {
+          int q = t * TILE_W;
+          int ta = count - q < TILE_W ? count - q : TILE_W;
+          prefetch_some(&next, perTile);
+          tile_any(ta, tb, buf + (int64_t)q * KB, x + r * n, n, k0, k1,
+                   parked + (quad * tris + t) * TILE_W * TILE_X, first, last,
+                   out + r * outDim + j0 + q, outDim);
+        }
+      }
+      if (last) break;
+    }
+  }
+  return 0;
+}
+
 /* ---------------------------------------------------------------------------------------------- */
-/* One input row, BF16/F32 weights: R weight rows streamed at once, R independent FMA chains.       */
+/* One input row (decoding, bandwidth-bound): R weight rows streamed at once, R independent FMA      */
+/* chains (FMA latency 4 x 2 pipes on Zen 3 wants 8), decoded in registers.                          */
 
 #define PREFETCH_AHEAD 1024 /* bytes ahead in each weight row */
 
@@ -254,125 +412,18 @@ INLINE void fused_f32(const int R, const float *w, int64_t n, const float *x, fl
     vf xv = vload(x + i);
     for (int r = 0; r < R; r++) acc[r] = vfma(vload(w + r * n + i), xv, acc[r]);
   }
-  for (int r = 0; r < R; r++) out[r] = hsum(acc[r]) + tail_dot(w + r * n, x, bound, n);
-}
-
-/* Weight row j of BF16/F32 storage widened to fp32 into dst (exact). */
-static void widen_row(int dtype, const void *w, int64_t n, int64_t j, float *dst) {
-  if (dtype == DT_BF16) {
-    const uint16_t *p = (const uint16_t *)w + j * n;
-    int64_t bound = n - n % L;
-    int64_t i = 0;
-    for (; i < bound; i += L) vstore(dst + i, vbf16(p + i));
-    for (; i < n; i++) dst[i] = bf16_to_float(p[i]);
-  } else {
-    memcpy(dst, (const float *)w + j * n, (size_t)n * sizeof(float));
+  for (int r = 0; r < R; r++) {
+    float t = 0.0f;
+    for (int64_t i = bound; i < n; i++) t += w[r * n + i] * x[i];
+    out[r] = hsum(acc[r]) + t;
   }
 }
 
-/*
- * out[r * outDim + j] = dot(W[j], x[r]) for weight rows j in [from, to) of W [outDim, n] (F32 or BF16)
- * and input rows r < rows. Returns 0, or -1 when a buffer could not be allocated (the caller then
- * runs the Java kernel).
- */
-EXPORT int ndd_matmul_float(int dtype, const void *w, int64_t n, int64_t from, int64_t to,
-                            const float *x, int64_t rows, float *out, int64_t outDim) {
-  if (dtype != DT_F32 && dtype != DT_BF16) return -2;
-  if (rows == 1) {
-    int64_t j = from;
-    if (dtype == DT_BF16) {
-      const uint16_t *wb = (const uint16_t *)w;
-      for (; j + 8 <= to; j += 8) fused_bf16(8, wb + j * n, n, x, out + j);
-      for (; j + 4 <= to; j += 4) fused_bf16(4, wb + j * n, n, x, out + j);
-      for (; j < to; j++) fused_bf16(1, wb + j * n, n, x, out + j);
-    } else {
-      const float *wf = (const float *)w;
-      for (; j + 8 <= to; j += 8) fused_f32(8, wf + j * n, n, x, out + j);
-      for (; j < to; j++) fused_f32(1, wf + j * n, n, x, out + j);
-    }
-    return 0;
-  }
-  if (dtype == DT_F32) {
-    const float *wf = (const float *)w;
-    int p = panel_rows(n);
-    for (int64_t j0 = from; j0 < to; j0 += p) {
-      int count = to - j0 < p ? (int)(to - j0) : p;
-      panel_times_rows(wf + j0 * n, n, count, x, rows, n, out, outDim, j0);
-    }
-    return 0;
-  }
-  int p = panel_rows(n);
-  float *buf = panel((size_t)p * n);
-  if (!buf) return -1;
-  for (int64_t j0 = from; j0 < to; j0 += p) {
-    int count = to - j0 < p ? (int)(to - j0) : p;
-    for (int q = 0; q < count; q++) widen_row(dtype, w, n, j0 + q, buf + (int64_t)q * n);
-    panel_times_rows(buf, n, count, x, rows, n, out, outDim, j0);
-  }
-  return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------- */
-/* Quantized weights (inference-pod/WEIGHT-FORMATS.md): value(j, c) = code(j, c) * scale[j, c / B].  */
-
-typedef struct {
-  int format;
-  const uint8_t *codes;
-  const void *scales;
-  int scale_dtype;
-  int64_t scale_stride; /* scales per row; 0: one for the tensor */
-  int64_t block;
-  int64_t n;
-} qtensor;
-
-static inline float qscale(const qtensor *t, int64_t row, int64_t blk) {
-  return scalar_at(t->scales, t->scale_dtype, row * t->scale_stride + blk);
-}
-
-/* Row j dequantized to fp32 into dst: code * scale, one rounding, as the Java dequantizeRow. */
-static void dequantize_row(const qtensor *t, int64_t j, float *dst) {
-  int64_t n = t->n, block = t->block;
-  switch (t->format) {
-    case Q_INT8: {
-      const uint8_t *c = t->codes + j * n;
-      for (int64_t b = 0; b < n / block; b++) {
-        vf s = vset1(qscale(t, j, b));
-        for (int64_t i = b * block; i < (b + 1) * block; i += L) vstore(dst + i, vmul(vi8(c + i), s));
-      }
-      break;
-    }
-    case Q_INT4: {
-      int64_t half = block / 2;
-      const uint8_t *c = t->codes + j * (n / 2);
-      for (int64_t b = 0; b < n / block; b++) {
-        vf s = vset1(qscale(t, j, b));
-        const uint8_t *bytes = c + b * half;
-        float *d = dst + b * block;
-        for (int64_t k = 0; k < half; k += L) {
-          vstore(d + k, vmul(itof(isub(iand(vu8(bytes + k), 0x0F), 8)), s));
-          vstore(d + half + k, vmul(itof(isub(iand(isrl(vu8(bytes + k), 4), 0x0F), 8)), s));
-        }
-      }
-      break;
-    }
-    default: { /* FP8: one scale per row (or tensor) */
-      const uint8_t *c = t->codes + j * n;
-      float sc = qscale(t, j, 0);
-      vf s = vset1(sc);
-      int64_t bound = n - n % L;
-      int64_t i = 0;
-      for (; i < bound; i += L) vstore(dst + i, vmul(ve4m3(c + i), s));
-      for (; i < n; i++) dst[i] = e4m3_to_float(c[i]) * sc;
-      break;
-    }
-  }
-}
-
-/* One input row, R quantized weight rows at once; scales of the R rows first read into sc. */
-INLINE void fused_int8(const int R, const qtensor *t, int64_t j, const float *x, const float *sc,
+/* Scales of R rows, block by block (sc[r * nb + b]), read once per pass. */
+INLINE void fused_int8(const int R, const source *t, int64_t j, const float *x, const float *sc,
                        int64_t nb, float *out) {
   int64_t n = t->n, block = t->block;
-  const uint8_t *c = t->codes + j * n;
+  const uint8_t *c = t->data + j * n;
   vf acc[8];
   for (int r = 0; r < R; r++) acc[r] = vzero();
   for (int64_t b = 0; b < nb; b++) {
@@ -388,50 +439,39 @@ INLINE void fused_int8(const int R, const qtensor *t, int64_t j, const float *x,
   for (int r = 0; r < R; r++) out[r] = hsum(acc[r]);
 }
 
-INLINE void fused_int4(const int R, const qtensor *t, int64_t j, const float *x, const float *sc,
+INLINE void fused_int4(const int R, const source *t, int64_t j, const float *x, const float *sc,
                        int64_t nb, float *out) {
   int64_t n = t->n, block = t->block, half = block / 2;
-  const uint8_t *c = t->codes + j * (n / 2);
+  const uint8_t *c = t->data + j * (n / 2);
   vf acc[8];
   for (int r = 0; r < R; r++) acc[r] = vzero();
   for (int64_t b = 0; b < nb; b++) {
     const float *xb = x + b * block;
-    /* low nibbles: the block's first half of inputs, then the high nibbles: the second half */
-    for (int64_t k = 0; k < half; k += L) {
-      vf xv = vload(xb + k);
-      for (int r = 0; r < R; r++) {
-        const uint8_t *p = c + r * (n / 2) + b * half + k;
-        if (((b * half + k) & 63) == 0) _mm_prefetch((const char *)p + PREFETCH_AHEAD, _MM_HINT_T0);
-        vf w = vmul(itof(isub(iand(vu8(p), 0x0F), 8)), vset1(sc[r * nb + b]));
-        acc[r] = vfma(w, xv, acc[r]);
-      }
-    }
-    for (int64_t k = 0; k < half; k += L) {
-      vf xv = vload(xb + half + k);
-      for (int r = 0; r < R; r++) {
-        const uint8_t *p = c + r * (n / 2) + b * half + k;
-        vf w = vmul(itof(isub(iand(isrl(vu8(p), 4), 0x0F), 8)), vset1(sc[r * nb + b]));
-        acc[r] = vfma(w, xv, acc[r]);
-      }
+    for (int r = 0; r < R; r++) {
+      const uint8_t *p = c + r * (n / 2) + b * half;
+      if (((b * half) & 63) == 0) _mm_prefetch((const char *)p + PREFETCH_AHEAD, _MM_HINT_T0);
+      vf s = vset1(sc[r * nb + b]);
+      /* low nibbles: the block's first half of inputs; then the high nibbles: the second half */
+      for (int64_t k = 0; k < half; k += L)
+        acc[r] = vfma(vmul(itof(isub(iand(vu8(p + k), 0x0F), 8)), s), vload(xb + k), acc[r]);
+      for (int64_t k = 0; k < half; k += L)
+        acc[r] = vfma(vmul(itof(isub(iand(isrl(vu8(p + k), 4), 0x0F), 8)), s),
+                      vload(xb + half + k), acc[r]);
     }
   }
   for (int r = 0; r < R; r++) out[r] = hsum(acc[r]);
 }
 
-INLINE void fused_fp8(const int R, const qtensor *t, int64_t j, const float *x, const float *sc,
+INLINE void fused_fp8(const int R, const source *t, int64_t j, const float *x, const float *sc,
                       float *out) {
   int64_t n = t->n;
-  const uint8_t *c = t->codes + j * n;
+  const uint8_t *c = t->data + j * n;
   vf acc[8];
-  vf s[8];
-  for (int r = 0; r < R; r++) {
-    acc[r] = vzero();
-    s[r] = vset1(sc[r]);
-  }
+  for (int r = 0; r < R; r++) acc[r] = vzero();
   int64_t bound = n - n % L;
   for (int64_t i = 0; i < bound; i += L) {
     vf xv = vload(x + i);
-    for (int r = 0; r < R; r++) acc[r] = vfma(vmul(ve4m3(c + r * n + i), s[r]), xv, acc[r]);
+    for (int r = 0; r < R; r++) acc[r] = vfma(vmul(ve4m3(c + r * n + i), vset1(sc[r])), xv, acc[r]);
   }
   for (int r = 0; r < R; r++) {
     float tl = 0.0f;
@@ -443,7 +483,7 @@ INLINE void fused_fp8(const int R, const qtensor *t, int64_t j, const float *x, 
 static __thread float *scale_buf;
 static __thread size_t scale_cap;
 
-static float *scales_of(const qtensor *t, int64_t j, int R, int64_t nb) {
+static float *scales_of(const source *t, int64_t j, int R, int64_t nb) {
   size_t need = (size_t)R * nb;
   if (need > scale_cap) {
     free(scale_buf);
@@ -456,49 +496,61 @@ static float *scales_of(const qtensor *t, int64_t j, int R, int64_t nb) {
   return scale_buf;
 }
 
-INLINE int fused_q(const int R, const qtensor *t, int64_t j, const float *x, float *out) {
-  int64_t nb = t->format == Q_FP8 ? 1 : t->n / t->block;
-  const float *sc = scales_of(t, j, R, nb);
+INLINE int fused(const int R, const source *s, int64_t j, const float *x, float *out) {
+  switch (s->kind) {
+    case K_F32: fused_f32(R, (const float *)s->data + j * s->n, s->n, x, out); return 0;
+    case K_BF16: fused_bf16(R, (const uint16_t *)s->data + j * s->n, s->n, x, out); return 0;
+    default: break;
+  }
+  int64_t nb = s->kind == K_FP8 ? 1 : s->n / s->block;
+  const float *sc = scales_of(s, j, R, nb);
   if (!sc) return -1;
-  switch (t->format) {
-    case Q_INT8: fused_int8(R, t, j, x, sc, nb, out); break;
-    case Q_INT4: fused_int4(R, t, j, x, sc, nb, out); break;
-    default: fused_fp8(R, t, j, x, sc, out); break;
+  switch (s->kind) {
+    case K_INT8: fused_int8(R, s, j, x, sc, nb, out); break;
+    case K_INT4: fused_int4(R, s, j, x, sc, nb, out); break;
+    default: fused_fp8(R, s, j, x, sc, out); break;
   }
   return 0;
 }
 
+static int matmul(const source *s, int64_t from, int64_t to, const float *x, int64_t rows, float *out,
+                  int64_t outDim) {
+  if (rows > 1) return many_rows(s, from, to, x, rows, out, outDim);
+  int64_t j = from;
+  for (; j + 8 <= to; j += 8)
+    if (fused(8, s, j, x, out + j)) return -1;
+  for (; j + 4 <= to; j += 4)
+    if (fused(4, s, j, x, out + j)) return -1;
+  for (; j < to; j++)
+    if (fused(1, s, j, x, out + j)) return -1;
+  return 0;
+}
+
 /*
- * The quantized twin of ndd_matmul_float: format Q_INT8/Q_INT4/Q_FP8, codes as stored, scales in
- * scale_dtype (F32/BF16/F16) with scale_stride scales per row (0: one for the whole tensor), block
- * the inputs per scale (int8/int4: a multiple of L). Returns 0, -1 when out of memory, -2 when the
- * arguments are outside what these kernels take (the caller then runs the Java kernel).
+ * out[r * outDim + j] = dot(W[j], x[r]) for weight rows j in [from, to) of W [outDim, n] (dtype
+ * F32 or BF16) and input rows r < rows. Returns 0; -1 when a buffer could not be allocated, -2 for
+ * a dtype these kernels do not take (the caller then runs the Java kernel; nothing was written).
+ */
+EXPORT int ndd_matmul_float(int dtype, const void *w, int64_t n, int64_t from, int64_t to,
+                            const float *x, int64_t rows, float *out, int64_t outDim) {
+  if (dtype != DT_F32 && dtype != DT_BF16) return -2;
+  source s = {dtype == DT_F32 ? K_F32 : K_BF16, (const uint8_t *)w, n, NULL, 0, 0, 0};
+  return matmul(&s, from, to, x, rows, out, outDim);
+}
+
+/*
+ * The quantized twin: format Q_INT8/Q_INT4/Q_FP8, codes as stored, scales in scale_dtype
+ * (F32/BF16/F16) with scale_stride scales per row (0: one for the whole tensor), block inputs per
+ * scale (int8/int4: a multiple of 2 vectors dividing n). Same return codes.
  */
 EXPORT int ndd_matmul_quant(int format, const void *codes, const void *scales, int scale_dtype,
                             int64_t scale_stride, int64_t block, int64_t n, int64_t from, int64_t to,
                             const float *x, int64_t rows, float *out, int64_t outDim) {
   if (format < Q_INT8 || format > Q_FP8 || scale_dtype < DT_F32 || scale_dtype > DT_F16) return -2;
-  if (format != Q_FP8 && (block % (2 * L) != 0 || n % block != 0)) return -2;
-  qtensor t = {format, (const uint8_t *)codes, scales, scale_dtype, scale_stride, block, n};
-  if (rows == 1) {
-    int64_t j = from;
-    for (; j + 8 <= to; j += 8)
-      if (fused_q(8, &t, j, x, out + j)) return -1;
-    for (; j + 4 <= to; j += 4)
-      if (fused_q(4, &t, j, x, out + j)) return -1;
-    for (; j < to; j++)
-      if (fused_q(1, &t, j, x, out + j)) return -1;
-    return 0;
-  }
-  int p = panel_rows(n);
-  float *buf = panel((size_t)p * n);
-  if (!buf) return -1;
-  for (int64_t j0 = from; j0 < to; j0 += p) {
-    int count = to - j0 < p ? (int)(to - j0) : p;
-    for (int q = 0; q < count; q++) dequantize_row(&t, j0 + q, buf + (int64_t)q * n);
-    panel_times_rows(buf, n, count, x, rows, n, out, outDim, j0);
-  }
-  return 0;
+  if (format != Q_FP8 && (block % (2 * L) != 0 || KB % block != 0 || n % block != 0)) return -2;
+  int kind = format == Q_INT8 ? K_INT8 : format == Q_INT4 ? K_INT4 : K_FP8;
+  source s = {kind, (const uint8_t *)codes, n, scales, scale_dtype, scale_stride, block};
+  return matmul(&s, from, to, x, rows, out, outDim);
 }
 
 /* Floats per vector these kernels sum over: the Java kernels must use the same to agree bit for bit. */
