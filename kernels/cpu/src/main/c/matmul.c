@@ -14,6 +14,7 @@
  * from. Built with -ffp-contract=off so that the compiler fuses no scalar multiply-add on its own.
  */
 #include <immintrin.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,23 +227,57 @@ static void decode_range(const source *s, int64_t j, int64_t k0, int64_t k1, flo
 #define TILE_W 3 /* weight rows per register tile */
 #define TILE_X 4 /* input rows per register tile */
 
-/* Per-thread buffers (Java's worker threads live for the process, so each keeps its own). */
-static __thread float *panel_buf;
-static __thread vf *park_buf;
-static __thread size_t park_cap;
+/*
+ * Per-thread buffers: the decoded panel, the parked accumulators and a pass's scales. Kept between
+ * calls (the worker threads call thousands of times per second), freed when the thread exits (the
+ * JVM's pool retires idle workers).
+ */
+typedef struct {
+  float *panel;
+  vf *park;
+  size_t park_cap;
+  float *scales;
+  size_t scale_cap;
+} buffers;
 
-static float *panel(void) {
-  if (!panel_buf) panel_buf = aligned_alloc(64, (size_t)PANEL_ROWS * KB * sizeof(float));
-  return panel_buf;
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *p) {
+  buffers *b = p;
+  free(b->panel);
+  free(b->park);
+  free(b->scales);
+  free(b);
 }
 
-static vf *park(size_t vectors) {
-  if (vectors > park_cap) {
-    free(park_buf);
-    park_buf = aligned_alloc(64, vectors * sizeof(vf));
-    park_cap = park_buf ? vectors : 0;
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static buffers *my_buffers(void) {
+  pthread_once(&buffers_once, make_buffers_key);
+  buffers *b = pthread_getspecific(buffers_key);
+  if (!b) {
+    b = calloc(1, sizeof *b);
+    if (b && pthread_setspecific(buffers_key, b) != 0) {
+      free(b);
+      b = NULL;
+    }
   }
-  return park_buf;
+  return b;
+}
+
+static float *panel(buffers *b) {
+  if (!b->panel) b->panel = aligned_alloc(64, (size_t)PANEL_ROWS * KB * sizeof(float));
+  return b->panel;
+}
+
+static vf *park(buffers *b, size_t vectors) {
+  if (vectors > b->park_cap) {
+    free(b->park);
+    b->park = aligned_alloc(64, vectors * sizeof(vf));
+    b->park_cap = b->park ? vectors : 0;
+  }
+  return b->park;
 }
 
 /*
@@ -339,8 +374,10 @@ static int many_rows(const source *src, int64_t from, int64_t to, const float *x
   int64_t n = src->n;
   int64_t bound = n - n % L;
   int64_t quads = (rows + TILE_X - 1) / TILE_X;
-  float *buf = panel();
-  vf *parked = park((size_t)(PANEL_ROWS / TILE_W) * quads * TILE_W * TILE_X);
+  buffers *mine = my_buffers();
+  if (!mine) return -1;
+  float *buf = panel(mine);
+  vf *parked = park(mine, (size_t)(PANEL_ROWS / TILE_W) * quads * TILE_W * TILE_X);
   if (!buf || !parked) return -1;
   for (int64_t j0 = from; j0 < to; j0 += PANEL_ROWS) {
     int count = to - j0 < PANEL_ROWS ? (int)(to - j0) : PANEL_ROWS;
@@ -480,20 +517,19 @@ INLINE void fused_fp8(const int R, const source *t, int64_t j, const float *x, c
   }
 }
 
-static __thread float *scale_buf;
-static __thread size_t scale_cap;
-
 static float *scales_of(const source *t, int64_t j, int R, int64_t nb) {
+  buffers *b = my_buffers();
+  if (!b) return NULL;
   size_t need = (size_t)R * nb;
-  if (need > scale_cap) {
-    free(scale_buf);
-    scale_buf = malloc(need * sizeof(float));
-    scale_cap = scale_buf ? need : 0;
-    if (!scale_buf) return NULL;
+  if (need > b->scale_cap) {
+    free(b->scales);
+    b->scales = malloc(need * sizeof(float));
+    b->scale_cap = b->scales ? need : 0;
+    if (!b->scales) return NULL;
   }
   for (int r = 0; r < R; r++)
-    for (int64_t b = 0; b < nb; b++) scale_buf[r * nb + b] = qscale(t, j + r, b);
-  return scale_buf;
+    for (int64_t k = 0; k < nb; k++) b->scales[r * nb + k] = qscale(t, j + r, k);
+  return b->scales;
 }
 
 INLINE int fused(const int R, const source *s, int64_t j, const float *x, float *out) {
@@ -515,6 +551,7 @@ INLINE int fused(const int R, const source *s, int64_t j, const float *x, float 
 
 static int matmul(const source *s, int64_t from, int64_t to, const float *x, int64_t rows, float *out,
                   int64_t outDim) {
+  if (rows <= 0 || from >= to) return 0;
   if (rows > 1) return many_rows(s, from, to, x, rows, out, outDim);
   int64_t j = from;
   for (; j + 8 <= to; j += 8)

@@ -45,7 +45,7 @@ mkdir -p "$out/linux-x86_64"
 for level in avx2 avx512; do
   lib="$out/linux-x86_64/libndd_cpu_$level.so"
   # shellcheck disable=SC2086
-  "$cc" -std=gnu11 -O3 -fPIC -shared -fvisibility=hidden -ffp-contract=off -fno-fast-math \
+  "$cc" -std=gnu11 -O3 -fPIC -shared -pthread -fvisibility=hidden -ffp-contract=off -fno-fast-math \
     -Wall -Wextra -Werror ${levels[$level]} -o "$lib" "${sources[@]}"
   echo "linux-x86_64/libndd_cpu_$level.so" >> "$out/index.txt"
 done

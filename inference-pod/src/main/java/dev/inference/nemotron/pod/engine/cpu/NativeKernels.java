@@ -37,8 +37,9 @@ final class NativeKernels implements Kernels {
       System.err.println(
           "ndd cpu kernels: auto -> "
               + chosen.name()
-              + (status.library().isPresent() ? ": " : ": no native kernels: ")
-              + status.reason());
+              + (status.library().isPresent() ? " (" : " (no native kernels: ")
+              + status.reason()
+              + ")");
     }
     return chosen;
   }

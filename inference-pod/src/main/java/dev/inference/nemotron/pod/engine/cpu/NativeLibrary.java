@@ -151,15 +151,13 @@ final class NativeLibrary {
           new NativeLibrary(chosen, SymbolLookup.libraryLookup(file, Arena.global()));
       return new Status(
           Optional.of(library),
-          "native "
-              + chosen.id()
-              + " (libndd_cpu_"
+          "libndd_cpu_"
               + chosen.id()
               + ".so: the CPU has "
               + String.join(" ", chosen.required())
-              + ", "
+              + "; "
               + lanes
-              + "-float vectors like the Java kernels)");
+              + "-float vectors like the Java kernels");
     } catch (IOException | RuntimeException e) {
       return none("loading " + resource + " failed: " + e);
     }
