@@ -421,6 +421,9 @@ static int many_rows(const source *src, int64_t from, int64_t to, const float *x
 /* chains (FMA latency 4 x 2 pipes on Zen 3 wants 8), decoded in registers.                          */
 
 #define PREFETCH_AHEAD 1024 /* bytes ahead in each weight row */
+#ifndef QROWS
+#define QROWS 8
+#endif
 
 INLINE void fused_bf16(const int R, const uint16_t *w, int64_t n, const float *x, float *out) {
   vf acc[8];
@@ -464,12 +467,14 @@ INLINE void fused_int8(const int R, const source *t, int64_t j, const float *x, 
   vf acc[8];
   for (int r = 0; r < R; r++) acc[r] = vzero();
   for (int64_t b = 0; b < nb; b++) {
+    vf s[8]; /* the block's scale of each row, in registers for the block's chunks */
+    for (int r = 0; r < R; r++) s[r] = vset1(sc[r * nb + b]);
     for (int64_t i = b * block; i < (b + 1) * block; i += L) {
       vf xv = vload(x + i);
       for (int r = 0; r < R; r++) {
         const uint8_t *p = c + r * n + i;
         if ((i & 63) == 0) _mm_prefetch((const char *)p + PREFETCH_AHEAD, _MM_HINT_T0);
-        acc[r] = vfma(vmul(vi8(p), vset1(sc[r * nb + b])), xv, acc[r]);
+        acc[r] = vfma(vmul(vi8(p), s[r]), xv, acc[r]);
       }
     }
   }
@@ -554,8 +559,11 @@ static int matmul(const source *s, int64_t from, int64_t to, const float *x, int
   if (rows <= 0 || from >= to) return 0;
   if (rows > 1) return many_rows(s, from, to, x, rows, out, outDim);
   int64_t j = from;
-  for (; j + 8 <= to; j += 8)
-    if (fused(8, s, j, x, out + j)) return -1;
+  /* 8 rows per pass (8 FMA chains); QROWS=4 gives quantized weights 4 (fewer row pointers to keep
+     in registers: no faster in our noisy measurements, so not the default) */
+  if (s->kind == K_F32 || s->kind == K_BF16 || QROWS == 8)
+    for (; j + 8 <= to; j += 8)
+      if (fused(8, s, j, x, out + j)) return -1;
   for (; j + 4 <= to; j += 4)
     if (fused(4, s, j, x, out + j)) return -1;
   for (; j < to; j++)
