@@ -432,9 +432,9 @@ INLINE void fused_bf16(const int R, const uint16_t *w, int64_t n, const float *x
   for (int64_t i = 0; i < bound; i += L) {
     vf xv = vload(x + i);
     for (int r = 0; r < R; r++) {
-      const uint16_t *p = w + r * n + i;
-      if ((i & (32 - 1)) == 0) _mm_prefetch((const char *)p + PREFETCH_AHEAD, _MM_HINT_T0);
-      acc[r] = vfma(vbf16(p), xv, acc[r]);
+      /* no software prefetch here: the hardware prefetcher follows these 8 contiguous rows, and
+         a prefetch 1 KB ahead made this loop ~25% slower (C harness, 128 MB of weights) */
+      acc[r] = vfma(vbf16(w + r * n + i), xv, acc[r]);
     }
   }
   for (int r = 0; r < R; r++) {
