@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The CPU engine's tunables, read from system properties: {@code ndd.threads} (default: available
- * processors), {@code ndd.kernels} ({@code vector} or {@code scalar}) and {@code ndd.draft.lora}
- * ({@code lowrank}: the LoRA applied on the fly, or {@code merged}: a pre-merged second o_proj).
+ * processors), {@code ndd.kernels} ({@code auto}, the default: native where it runs, else {@code
+ * vector}; or {@code native}, {@code vector}, {@code scalar}: see {@link Kernels#named}) and {@code
+ * ndd.draft.lora} ({@code lowrank}: the LoRA applied on the fly, or {@code merged}: a pre-merged
+ * second o_proj).
  *
  * @param threads worker threads for matmuls and attention
- * @param kernels {@code vector} or {@code scalar}
+ * @param kernels {@code auto}, {@code native}, {@code vector} or {@code scalar}
  * @param draftLora how the draft adapter is applied
  */
 public record EngineSettings(int threads, String kernels, DraftLoraMode draftLora) {
@@ -37,7 +39,9 @@ public record EngineSettings(int threads, String kernels, DraftLoraMode draftLor
     if (threads < 1) {
       throw new IllegalArgumentException("ndd.threads must be at least 1, got " + threads);
     }
-    Kernels.named(kernels);
+    if (!Kernels.NAMES.contains(kernels)) {
+      throw Kernels.unknown(kernels);
+    }
   }
 
   /** The settings given by system properties, with their defaults. */
@@ -53,7 +57,7 @@ public record EngineSettings(int threads, String kernels, DraftLoraMode draftLor
     }
     return new EngineSettings(
         parsed,
-        System.getProperty("ndd.kernels", "vector"),
+        System.getProperty("ndd.kernels", "auto"),
         DraftLoraMode.parse(System.getProperty("ndd.draft.lora", "lowrank")));
   }
 
@@ -62,7 +66,7 @@ public record EngineSettings(int threads, String kernels, DraftLoraMode draftLor
     return "ndd cpu engine: ndd.threads="
         + threads
         + " ndd.kernels="
-        + kernels
+        + (kernels.equals("auto") ? "auto:" + NativeKernels.autoName() : kernels)
         + " vector.floats="
         + VectorKernels.lanes()
         + " ndd.draft.lora="

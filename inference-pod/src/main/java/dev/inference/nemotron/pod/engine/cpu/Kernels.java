@@ -6,14 +6,16 @@ import java.lang.foreign.MemorySegment;
 /**
  * The numeric primitives the CPU forward pass is built from. Two twins implement it: {@link
  * ScalarKernels}, the plain-loop reference, and {@link VectorKernels}, the JDK Vector API path; a
- * test holds them equal on random sizes and offsets. Implementations are stateless and thread-safe.
+ * test holds them equal on random sizes and offsets. {@link NativeKernels} runs the matmul in C
+ * ({@code kernels/cpu}) with the Vector API kernels' bits and uses them for the rest.
+ * Implementations are stateless and thread-safe.
  */
 public interface Kernels {
 
   /** Weight rows {@link #matmulBlock} decodes at a time: its scratch holds this many rows. */
   int SCRATCH_ROWS = 8;
 
-  /** Short name printed with the tunables ({@code scalar} or {@code vector}). */
+  /** Short name printed with the tunables ({@code scalar}, {@code vector}, {@code native-avx2}). */
   String name();
 
   /**
@@ -63,14 +65,39 @@ public interface Kernels {
   /** {@code sum_i x[offset + i]^2} for i in [0, n). */
   float sumOfSquares(float[] x, int offset, int n);
 
-  /** The kernels named by {@code scalar} or {@code vector}; a clear error for anything else. */
+  /** The values {@code ndd.kernels} takes. */
+  java.util.List<String> NAMES = java.util.List.of("auto", "native", "vector", "scalar");
+
+  /**
+   * The kernels named by {@code ndd.kernels}: {@code scalar} (plain loops, the reference), {@code
+   * vector} (JDK Vector API), {@code native} (the C matmuls of {@code kernels/cpu} through FFM; an
+   * error naming the reason where they cannot load) or {@code auto} ({@code native} where the
+   * library loads and the CPU has its instruction set, else {@code vector}; one line on stderr says
+   * which and why). A clear error for anything else.
+   */
   static Kernels named(String name) {
     return switch (name) {
       case "scalar" -> new ScalarKernels();
       case "vector" -> new VectorKernels();
-      default ->
-          throw new IllegalArgumentException(
-              "ndd.kernels must be 'scalar' or 'vector', got '" + name + "'");
+      case "native" -> {
+        NativeLibrary.Status status = NativeLibrary.status();
+        yield new NativeKernels(
+            status
+                .library()
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "ndd.kernels=native, but the native kernels cannot run here: "
+                                + status.reason())));
+      }
+      case "auto" -> NativeKernels.auto();
+      default -> throw unknown(name);
     };
+  }
+
+  /** The error for an {@code ndd.kernels} value that is none of {@link #NAMES}. */
+  static IllegalArgumentException unknown(String name) {
+    return new IllegalArgumentException(
+        "ndd.kernels must be one of " + String.join(", ", NAMES) + "; got '" + name + "'");
   }
 }

@@ -7,7 +7,8 @@ import dev.inference.nemotron.pod.model.Tensor;
  * x [rows, in]}. Output rows are split across the workers; within a worker's range the kernel reads
  * each weight row once for every input row ({@link Kernels#matmulBlock}). Several weights that
  * share an input (q/k/v, gate/up) run as one parallel call, so a layer waits for its workers fewer
- * times.
+ * times. With {@link NativeKernels} each worker's range is one call into the C library (float and
+ * quantized weights alike), which falls back to the Java kernels for what it does not take.
  */
 final class Matmul {
   // More ranges than workers: a core slowed by another process hands its ranges to the others.
@@ -24,7 +25,9 @@ final class Matmul {
 
   Matmul(Kernels kernels, WorkerPool pool) {
     this.kernels = kernels;
-    this.quantized = QuantizedKernels.matching(kernels);
+    // Native kernels take quantized weights too; any call they decline runs the Java kernels.
+    this.quantized =
+        kernels instanceof NativeKernels n ? n.quantized() : QuantizedKernels.matching(kernels);
     this.pool = pool;
   }
 
