@@ -207,10 +207,19 @@ final class Attention {
       }
       st.max[h] = max;
       float sum = st.sum[h];
-      for (int t = 0; t < count; t++) {
-        float e = (float) Math.exp(st.scores[s0 + t] - max);
-        st.scores[s0 + t] = e;
-        sum += e;
+      if (kernels instanceof VectorKernels) {
+        // A tile's weights in vector steps (a deterministic polynomial: the same bits compiled or
+        // interpreted), then summed in key order as the scalar loop below does.
+        VectorKernels.expShifted(st.scores, s0, count, max);
+        for (int t = 0; t < count; t++) {
+          sum += st.scores[s0 + t];
+        }
+      } else {
+        for (int t = 0; t < count; t++) {
+          float e = (float) Math.exp(st.scores[s0 + t] - max);
+          st.scores[s0 + t] = e;
+          sum += e;
+        }
       }
       st.sum[h] = sum;
     }

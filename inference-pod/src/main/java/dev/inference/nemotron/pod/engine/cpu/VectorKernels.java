@@ -3,11 +3,10 @@ package dev.inference.nemotron.pod.engine.cpu;
 import dev.inference.nemotron.pod.model.DType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -27,15 +26,21 @@ public final class VectorKernels implements Kernels {
       VectorSpecies.of(int.class, FLOATS.vectorShape());
   private static final int LANES = FLOATS.length();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-  private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
+  // The butterfly's shuffles, one constant per step (null where the step is not below LANES). Each
+  // is its own static final field, not an element of a list: C2 intrinsifies a rearrange only for
+  // a shuffle it sees as a constant, and a rearrange it cannot intrinsify is a call that makes the
+  // caller box its accumulator vector on every iteration of its loop (measured: the int8 1-row
+  // kernel allocated a vector per FMA and ran 2.5x slower when sum() was inlined into it).
+  private static final VectorShuffle<Float> SWAP_8 = swap(8);
+  private static final VectorShuffle<Float> SWAP_4 = swap(4);
+  private static final VectorShuffle<Float> SWAP_2 = swap(2);
+  private static final VectorShuffle<Float> SWAP_1 = swap(1);
 
-  private static List<VectorShuffle<Float>> butterfly() {
-    List<VectorShuffle<Float>> out = new ArrayList<>();
-    for (int step = LANES / 2; step >= 1; step /= 2) {
-      int s = step;
-      out.add(VectorShuffle.fromOp(FLOATS, i -> i ^ s));
+  private static VectorShuffle<Float> swap(int step) {
+    if (LANES > 16) {
+      throw new IllegalStateException("no butterfly for " + LANES + " float lanes");
     }
-    return List.copyOf(out);
+    return step < LANES ? VectorShuffle.fromOp(FLOATS, i -> i ^ step) : null;
   }
 
   @Override
@@ -309,8 +314,17 @@ public final class VectorKernels implements Kernels {
    * forward could give different bits before and after the JIT warms up; this order never changes.
    */
   static float sum(FloatVector v) {
-    for (VectorShuffle<Float> swap : BUTTERFLY) {
-      v = v.add(v.rearrange(swap));
+    if (LANES > 8) {
+      v = v.add(v.rearrange(SWAP_8));
+    }
+    if (LANES > 4) {
+      v = v.add(v.rearrange(SWAP_4));
+    }
+    if (LANES > 2) {
+      v = v.add(v.rearrange(SWAP_2));
+    }
+    if (LANES > 1) {
+      v = v.add(v.rearrange(SWAP_1));
     }
     return v.lane(0);
   }
@@ -556,5 +570,62 @@ public final class VectorKernels implements Kernels {
         }
       }
     }
+  }
+
+  // exp for the attention softmax: Cody-Waite reduction x = n ln2 + r, |r| <= ln2 / 2, a degree-6
+  // Taylor polynomial in r by Horner steps with fma, and 2^n put into the exponent bits. Only
+  // adds, multiplies, fmas and conversions, which give the same bits interpreted and compiled
+  // (lanewise(EXP) does not: C2 calls a vector math library, the interpreter Math.exp).
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI =
+      0.693145752f; // ln 2 with its last 12 bits zero: n * it is exact
+  private static final float LN2_LO = 1.42860677e-6f;
+  private static final float EXP_MIN = -87.3f; // below this exp(x) < 1.2e-38: taken as 0
+  private static final float[] EXP_POLY = {1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+
+  /**
+   * {@code scores[offset + t] = exp(scores[offset + t] - max)} for t in {@code [0, count)}, with
+   * {@code scores <= max}; the vector lanes and the scalar tail compute the same function, so an
+   * element's result never depends on where it falls in the tile. Within 2.3e-7 relative error of
+   * {@link Math#exp} on {@code [-87.3, 0]} (measured by {@code KernelsTest}), 0 below.
+   */
+  static void expShifted(float[] scores, int offset, int count, float max) {
+    int bound = FLOATS.loopBound(count);
+    int t = 0;
+    for (; t < bound; t += LANES) {
+      FloatVector x = FloatVector.fromArray(FLOATS, scores, offset + t).sub(max);
+      VectorMask<Float> underflow = x.lt(EXP_MIN);
+      x = x.max(EXP_MIN);
+      // n = round(x * log2 e), x <= 0: truncation of the negated value plus one half
+      IntVector n = (IntVector) x.mul(-LOG2E).add(0.5f).convert(VectorOperators.F2I, 0).neg();
+      FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+      FloatVector r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x);
+      r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_LO), r);
+      FloatVector p = FloatVector.broadcast(FLOATS, EXP_POLY[0]);
+      for (int k = 1; k < EXP_POLY.length; k++) {
+        p = p.fma(r, FloatVector.broadcast(FLOATS, EXP_POLY[k]));
+      }
+      FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      p.mul(scale).blend(0f, underflow).intoArray(scores, offset + t);
+    }
+    for (; t < count; t++) {
+      scores[offset + t] = expOf(scores[offset + t] - max);
+    }
+  }
+
+  /** The scalar twin of one lane of {@link #expShifted}. */
+  static float expOf(float x) {
+    if (x < EXP_MIN) {
+      return 0f;
+    }
+    int n = -(int) (x * -LOG2E + 0.5f);
+    float nf = n;
+    float r = Math.fma(nf, -LN2_HI, x);
+    r = Math.fma(nf, -LN2_LO, r);
+    float p = EXP_POLY[0];
+    for (int k = 1; k < EXP_POLY.length; k++) {
+      p = Math.fma(p, r, EXP_POLY[k]);
+    }
+    return p * Float.intBitsToFloat((n + 127) << 23);
   }
 }

@@ -49,6 +49,20 @@ class CpuForwardPassTest {
   }
 
   @Test
+  void warmUpRunsAtLeastOneForwardAtMostTheCapAndChangesNoResult() {
+    CpuKvCache before = PASS.newCache(32);
+    Logits cold = PASS.forward(before, Chunk.causalWrite(PROMPT, 0, new int[] {PROMPT.length - 1}));
+    // A zero budget still runs one forward; a long one also runs the 4-row prompt forward.
+    assertThat(PASS.warmUp(java.time.Duration.ZERO)).isEqualTo(1);
+    // Past the 32 scratch positions, so the scratch cache is cropped and refilled on the way.
+    assertThat(PASS.warmUp(java.time.Duration.ofMinutes(1)))
+        .isEqualTo(CpuForwardPass.WARM_UP_MAX_FORWARDS);
+    CpuKvCache after = PASS.newCache(32);
+    Logits warm = PASS.forward(after, Chunk.causalWrite(PROMPT, 0, new int[] {PROMPT.length - 1}));
+    assertThat(warm.row(PROMPT.length - 1)).isEqualTo(cold.row(PROMPT.length - 1));
+  }
+
+  @Test
   void readOnlyForwardLeavesTheCacheUnchanged() {
     CpuKvCache cache = PASS.newCache(32);
     PASS.forward(cache, Chunk.causalWrite(PROMPT, 0, new int[0]));
