@@ -379,15 +379,17 @@ public final class VectorKernels implements Kernels {
     int bound = FLOATS.loopBound(n);
     int i = 0;
     for (; i < bound; i += LANES) {
+      // exp(), not lanewise(EXP): the latter is Math.exp interpreted and a vector math stub 1 ulp
+      // off on ~4% of inputs once C2 compiles it, so a row's activations changed with the JIT's
+      // mood and the same forward gave other bits before and after warm-up.
       FloatVector g = FloatVector.fromArray(FLOATS, gate, offset + i);
-      FloatVector e = g.neg().lanewise(VectorOperators.EXP);
-      g.div(e.add(1f))
+      g.div(exp(g.neg()).add(1f))
           .mul(FloatVector.fromArray(FLOATS, up, offset + i))
           .intoArray(gate, offset + i);
     }
     for (; i < n; i++) {
       float g = gate[offset + i];
-      gate[offset + i] = g / (1f + (float) Math.exp(-g)) * up[offset + i];
+      gate[offset + i] = g / (1f + expOf(-g)) * up[offset + i];
     }
   }
 
@@ -581,6 +583,9 @@ public final class VectorKernels implements Kernels {
       0.693145752f; // ln 2 with its last 12 bits zero: n * it is exact
   private static final float LN2_LO = 1.42860677e-6f;
   private static final float EXP_MIN = -87.3f; // below this exp(x) < 1.2e-38: taken as 0
+  // Above this 2^n leaves the float exponent's range; exp(88) = 1.65e38 stands in for larger
+  // values (SwiGLU's exp(-g) for g < -88, where silu(g) is 0 to within 1e-36 either way).
+  private static final float EXP_MAX = 88f;
   private static final float[] EXP_POLY = {1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
 
   /**
@@ -613,12 +618,43 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** The scalar twin of one lane of {@link #expShifted}. */
+  /**
+   * {@code exp(x)} lane by lane, as {@link #expShifted} computes it but for any sign: n rounds half
+   * away from zero (the magnitude truncated after adding one half, then the sign), which for {@code
+   * x <= 0} is exactly {@link #expShifted}'s n. Inputs above {@code EXP_MAX} give {@code
+   * exp(EXP_MAX)}, below {@code EXP_MIN} 0; the same bits interpreted and compiled.
+   */
+  static FloatVector exp(FloatVector x) {
+    VectorMask<Float> underflow = x.lt(EXP_MIN);
+    x = x.max(EXP_MIN).min(EXP_MAX);
+    FloatVector t = x.mul(LOG2E);
+    FloatVector magnitude =
+        (FloatVector)
+            ((IntVector) t.abs().add(0.5f).convert(VectorOperators.F2I, 0))
+                .convert(VectorOperators.I2F, 0);
+    FloatVector nf = magnitude.blend(magnitude.neg(), t.lt(0f));
+    IntVector n = (IntVector) nf.convert(VectorOperators.F2I, 0);
+    FloatVector r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x);
+    r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(FLOATS, EXP_POLY[0]);
+    for (int k = 1; k < EXP_POLY.length; k++) {
+      p = p.fma(r, FloatVector.broadcast(FLOATS, EXP_POLY[k]));
+    }
+    FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return p.mul(scale).blend(0f, underflow);
+  }
+
+  /** The scalar twin of one lane of {@link #exp} (and so of {@link #expShifted}). */
   static float expOf(float x) {
     if (x < EXP_MIN) {
       return 0f;
     }
-    int n = -(int) (x * -LOG2E + 0.5f);
+    x = Math.min(x, EXP_MAX);
+    float t = x * LOG2E;
+    int n = (int) (Math.abs(t) + 0.5f);
+    if (t < 0f) {
+      n = -n;
+    }
     float nf = n;
     float r = Math.fma(nf, -LN2_HI, x);
     r = Math.fma(nf, -LN2_LO, r);

@@ -179,4 +179,56 @@ class KernelsTest {
     assertThat(shifted[0])
         .isCloseTo((float) Math.exp(-4), org.assertj.core.data.Offset.offset(1e-7f));
   }
+
+  @Test
+  void theSwigluExpCoversBothSignsWithin3e7AndEveryElementGetsTheTailsBits() {
+    Random random = new Random(12);
+    int lanes = VectorKernels.lanes();
+    int n = lanes * 4096;
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] =
+          i < 6
+              ? new float[] {0f, -0f, 87.99f, -87.29f, 1e-30f, -1e-30f}[i]
+              : -87.3f + random.nextFloat() * 175.3f;
+    }
+    double worst = 0;
+    for (int from = 0; from < n; from += lanes) {
+      float[] out = new float[lanes];
+      VectorKernels.exp(jdk.incubator.vector.FloatVector.fromArray(VectorKernels.FLOATS, x, from))
+          .intoArray(out, 0);
+      for (int k = 0; k < lanes; k++) {
+        double exact = Math.exp(x[from + k]);
+        worst = Math.max(worst, Math.abs(out[k] - exact) / exact);
+        assertThat(Float.floatToRawIntBits(VectorKernels.expOf(x[from + k])))
+            .as("x = %s", x[from + k])
+            .isEqualTo(Float.floatToRawIntBits(out[k]));
+      }
+    }
+    assertThat(worst).isLessThan(3e-7);
+    assertThat(VectorKernels.expOf(200f)).isEqualTo(VectorKernels.expOf(88f)).isFinite();
+    assertThat(VectorKernels.expOf(-200f)).isZero();
+    assertThat(VectorKernels.expOf(Float.NaN)).isNaN();
+
+    // SwiGLU: a gate's result has the same bits whether it falls in a vector or the scalar tail
+    // (it did not with lanewise(EXP), whose compiled stub differs from Math.exp by 1 ulp).
+    float[] gate = new float[n + 3];
+    float[] up = new float[n + 3];
+    for (int i = 0; i < gate.length; i++) {
+      gate[i] = (float) random.nextDouble(-100, 100);
+      up[i] = (float) random.nextDouble(-2, 2);
+    }
+    float[] vector = gate.clone();
+    new VectorKernels().swiglu(vector, up, 0, n);
+    for (int i = 0; i < n; i += lanes - 1) {
+      float[] one = {gate[i]};
+      new VectorKernels().swiglu(one, new float[] {up[i]}, 0, 1); // a tail of one
+      assertThat(Float.floatToRawIntBits(one[0]))
+          .as("gate %s", gate[i])
+          .isEqualTo(Float.floatToRawIntBits(vector[i]));
+      double exact = gate[i] / (1 + Math.exp(-gate[i])) * up[i];
+      assertThat((double) vector[i])
+          .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 + Math.abs(exact) * 1e-6));
+    }
+  }
 }
