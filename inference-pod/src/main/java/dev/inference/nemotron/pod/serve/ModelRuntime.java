@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * A loaded model and everything that turns a request into a decodable sequence, shared by {@code
@@ -82,7 +84,17 @@ public final class ModelRuntime implements AutoCloseable {
       Backend backend)
       throws IOException {
     boolean own = lora.isEmpty();
-    Checkpoint checkpoint = Checkpoint.open(modelDir, own, quantization);
+    // The tokenizer (a real one's JSON is ~11 MB, ~0.7 s to parse) loads on another thread while
+    // the checkpoint is opened and the engine built: it is on the way to the first token.
+    FutureTask<Tokenizer> tokenizerLoad = new FutureTask<>(() -> Tokenizer.load(modelDir));
+    Thread.ofPlatform().daemon().name("ndd-tokenizer-load").start(tokenizerLoad);
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.open(modelDir, own, quantization);
+    } catch (IOException | RuntimeException e) {
+      tokenizerLoad.cancel(true);
+      throw e;
+    }
     Arena arena = Arena.ofShared();
     try {
       ModelConfig config = checkpoint.config();
@@ -92,18 +104,51 @@ public final class ModelRuntime implements AutoCloseable {
               : lora.get().equals("none")
                   ? Optional.empty()
                   : Optional.of(DraftAdapterDirectory.read(Path.of(lora.get()), config, arena));
-      Tokenizer tokenizer = Tokenizer.load(modelDir);
       ForwardPass model =
           ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
+      Tokenizer tokenizer = loaded(tokenizerLoad, model);
       int context =
           maxContextLength <= 0
               ? config.maxPositionEmbeddings()
               : Math.min(maxContextLength, config.maxPositionEmbeddings());
       return new ModelRuntime(checkpoint, arena, tokenizer, model, context, adapter.isPresent());
     } catch (IOException | RuntimeException e) {
+      tokenizerLoad.cancel(true);
       arena.close();
       checkpoint.close();
       throw e;
+    }
+  }
+
+  /** The tokenizer the load thread read, or its failure as {@link Tokenizer#load} threw it. */
+  private static Tokenizer loaded(FutureTask<Tokenizer> load, ForwardPass model)
+      throws IOException {
+    try {
+      return load.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(model);
+      throw new IOException("interrupted while loading the tokenizer", e);
+    } catch (ExecutionException e) {
+      closeQuietly(model);
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("loading the tokenizer failed: " + cause, cause);
+    }
+  }
+
+  private static void closeQuietly(ForwardPass model) {
+    if (model instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // the tokenizer's failure is the error to report
+      }
     }
   }
 
