@@ -10,7 +10,6 @@ import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.decode.TokenListener;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
 import dev.inference.nemotron.pod.engine.KvCache;
-import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.model.QuantizationPlan;
 import dev.inference.nemotron.pod.serve.ModelRuntime;
 import dev.inference.nemotron.pod.serve.RequestException;
@@ -124,7 +123,7 @@ public final class GenerateCommand implements Command {
 
     long loadStart = System.nanoTime();
     try (ModelRuntime runtime =
-        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, quantization, backend)) {
+        ModelRuntime.load(modelDir, Optional.ofNullable(lora), 0, quantization, backend, WARM_UP)) {
       Tokenizer tokenizer = runtime.tokenizer();
       int[] promptIds =
           hasPrompt
@@ -162,9 +161,6 @@ public final class GenerateCommand implements Command {
                 .replace("temperature", "--temperature"));
       }
       KvCache cache = runtime.model().newCache(plan.cachePositions());
-      if (runtime.model() instanceof CpuForwardPass cpu) {
-        cpu.warmUp(WARM_UP);
-      }
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // Stream text unless stop strings must first be cut off or JSON is asked for.

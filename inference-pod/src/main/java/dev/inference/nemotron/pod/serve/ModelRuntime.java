@@ -6,6 +6,7 @@ import dev.inference.nemotron.pod.decode.SamplingParams;
 import dev.inference.nemotron.pod.engine.ForwardPass;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory;
 import dev.inference.nemotron.pod.engine.ForwardPassFactory.Backend;
+import dev.inference.nemotron.pod.engine.cpu.CpuForwardPass;
 import dev.inference.nemotron.pod.engine.cuda.CudaForwardPass;
 import dev.inference.nemotron.pod.model.Checkpoint;
 import dev.inference.nemotron.pod.model.DraftAdapter;
@@ -17,6 +18,7 @@ import dev.inference.nemotron.pod.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +85,23 @@ public final class ModelRuntime implements AutoCloseable {
       QuantizationPlan quantization,
       Backend backend)
       throws IOException {
+    return load(modelDir, lora, maxContextLength, quantization, backend, Duration.ZERO);
+  }
+
+  /**
+   * {@link #load(Path, Optional, int, QuantizationPlan, Backend)}, then, on the CPU engine, {@link
+   * CpuForwardPass#warmUp} for {@code warmUp} (none when zero) while the tokenizer is still being
+   * read on its own thread: the first forward of a large model is mostly page faults on the mapped
+   * weights, which overlap the tokenizer's parse instead of following it.
+   */
+  public static ModelRuntime load(
+      Path modelDir,
+      Optional<String> lora,
+      int maxContextLength,
+      QuantizationPlan quantization,
+      Backend backend,
+      Duration warmUp)
+      throws IOException {
     boolean own = lora.isEmpty();
     // The tokenizer (a real one's JSON is ~11 MB, ~0.7 s to parse) loads on another thread while
     // the checkpoint is opened and the engine built: it is on the way to the first token.
@@ -106,6 +125,9 @@ public final class ModelRuntime implements AutoCloseable {
                   : Optional.of(DraftAdapterDirectory.read(Path.of(lora.get()), config, arena));
       ForwardPass model =
           ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
+      if (!warmUp.isZero() && model instanceof CpuForwardPass cpu) {
+        cpu.warmUp(warmUp);
+      }
       Tokenizer tokenizer = loaded(tokenizerLoad, model);
       int context =
           maxContextLength <= 0
