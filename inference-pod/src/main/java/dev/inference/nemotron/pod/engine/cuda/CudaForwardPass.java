@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The network of MODEL.md §4 on one NVIDIA GPU: weights uploaded once from the memory-mapped
@@ -532,10 +531,7 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
     int m = normed.length / dims.hidden();
     ws.ensure(m, 0);
     CUdeviceptr out = picker.lateLogits(m);
-    cuda.upload(normed, ws.normed);
-    // A copy from pageable memory may return before its DMA lands, and the stream does not wait
-    // for the legacy stream the copy ran on: wait for the whole context before the LM head reads.
-    JCudaDriver.cuCtxSynchronize();
+    cuda.upload(normed, ws.normed); // on the forward's stream, landed when it returns
     matmul.apply(lmHead, ws.normed, m, out, false, ws.split);
     return out;
   }
