@@ -115,6 +115,7 @@ public final class ModelRuntime implements AutoCloseable {
       throw e;
     }
     Arena arena = Arena.ofShared();
+    ForwardPass model = null;
     try {
       ModelConfig config = checkpoint.config();
       Optional<DraftAdapter> adapter =
@@ -123,12 +124,11 @@ public final class ModelRuntime implements AutoCloseable {
               : lora.get().equals("none")
                   ? Optional.empty()
                   : Optional.of(DraftAdapterDirectory.read(Path.of(lora.get()), config, arena));
-      ForwardPass model =
-          ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
+      model = ForwardPassFactory.create(backend, config, checkpoint.weights(), adapter, System.err);
       if (!warmUp.isZero() && model instanceof CpuForwardPass cpu) {
         cpu.warmUp(warmUp);
       }
-      Tokenizer tokenizer = loaded(tokenizerLoad, model);
+      Tokenizer tokenizer = loaded(tokenizerLoad);
       int context =
           maxContextLength <= 0
               ? config.maxPositionEmbeddings()
@@ -136,6 +136,7 @@ public final class ModelRuntime implements AutoCloseable {
       return new ModelRuntime(checkpoint, arena, tokenizer, model, context, adapter.isPresent());
     } catch (IOException | RuntimeException e) {
       tokenizerLoad.cancel(true);
+      closeQuietly(model); // device memory goes back before the mapped weights do
       arena.close();
       checkpoint.close();
       throw e;
@@ -143,16 +144,13 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   /** The tokenizer the load thread read, or its failure as {@link Tokenizer#load} threw it. */
-  private static Tokenizer loaded(FutureTask<Tokenizer> load, ForwardPass model)
-      throws IOException {
+  private static Tokenizer loaded(FutureTask<Tokenizer> load) throws IOException {
     try {
       return load.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      closeQuietly(model);
       throw new IOException("interrupted while loading the tokenizer", e);
     } catch (ExecutionException e) {
-      closeQuietly(model);
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;
@@ -169,7 +167,7 @@ public final class ModelRuntime implements AutoCloseable {
       try {
         closeable.close();
       } catch (Exception ignored) {
-        // the tokenizer's failure is the error to report
+        // the load's own failure is the error to report
       }
     }
   }

@@ -25,10 +25,9 @@ final class Attention {
   private final int headDim;
   private final Kernels kernels;
   // Whether a tile runs the Vector API's grouped kernels (all heads of a group per K/V load, the
-  // polynomial exp). Every kernel set but the scalar reference does: the native kernels replace
-  // the matmuls only, and testing for VectorKernels alone sent them down the head-by-head path
-  // (a decode step at 8,192 positions took 2.1x one at 64 instead of ~1.5x).
+  // polynomial exp): the vector kernels and the native ones, which extend them with C matmuls.
   private final boolean grouped;
+  private final float invSqrt; // 1 / sqrt(headDim), the score scale
   private final WorkerPool pool;
 
   /**
@@ -58,7 +57,8 @@ final class Attention {
     this.groupSize = heads / kvHeads;
     this.headDim = headDim;
     this.kernels = kernels;
-    this.grouped = !(kernels instanceof ScalarKernels);
+    this.grouped = kernels instanceof VectorKernels;
+    this.invSqrt = (float) (1.0 / Math.sqrt(headDim));
     this.pool = pool;
   }
 
@@ -160,7 +160,6 @@ final class Attention {
       short[] values16,
       int count,
       GroupState st) {
-    float invSqrt = (float) (1.0 / Math.sqrt(headDim));
     if (grouped) {
       VectorKernels.groupScores(
           q, q0, groupSize, headDim, keys, keys16, st.at, count, invSqrt, st.scores, TILE);

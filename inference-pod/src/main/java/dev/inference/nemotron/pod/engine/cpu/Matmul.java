@@ -25,9 +25,7 @@ final class Matmul {
 
   Matmul(Kernels kernels, WorkerPool pool) {
     this.kernels = kernels;
-    // Native kernels take quantized weights too; any call they decline runs the Java kernels.
-    this.quantized =
-        kernels instanceof NativeKernels n ? n.quantized() : QuantizedKernels.matching(kernels);
+    this.quantized = QuantizedKernels.matching(kernels);
     this.pool = pool;
   }
 

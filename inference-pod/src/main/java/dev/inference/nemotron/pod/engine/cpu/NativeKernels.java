@@ -4,16 +4,16 @@ import dev.inference.nemotron.pod.model.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * {@link Kernels} whose matmul runs in the native library ({@link NativeLibrary}, property {@code
- * ndd.kernels=native}, or {@code auto} where it loads): F32 and BF16 weights go to C; everything
- * else (F16 weights, attention, norms, SwiGLU) and any call the library declines run the {@link
- * VectorKernels}. Quantized weights go through {@link NativeQuantizedKernels}.
+ * The {@link VectorKernels} with the matmul in the native library ({@link NativeLibrary}, property
+ * {@code ndd.kernels=native}, or {@code auto} where it loads): F32 and BF16 weights go to C;
+ * everything else (F16 weights, attention, norms, SwiGLU) and any call the library declines run the
+ * {@link VectorKernels}. Quantized weights go through {@link NativeQuantizedKernels}.
  *
  * <p>The C kernels keep the Java kernels' summation order for every output element (one accumulator
  * vector of the same width, the same butterfly, the same tail), so both give the same bits and a
  * forward may mix them; {@code NativeKernelsTest} holds them equal bit for bit.
  */
-final class NativeKernels implements Kernels {
+final class NativeKernels extends VectorKernels {
   // Storage codes of ndd_matmul_float / ndd_matmul_quant (kernels/cpu/src/main/c/matmul.c).
   static final int F32 = 0;
   static final int BF16 = 1;
@@ -23,7 +23,6 @@ final class NativeKernels implements Kernels {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   private final NativeLibrary library;
-  private final VectorKernels vector = new VectorKernels();
 
   /**
    * {@code ndd.kernels=auto}: these kernels where the library loads, else the Vector API ones; the
@@ -87,7 +86,7 @@ final class NativeKernels implements Kernels {
       return;
     }
     if (matmulNative(dtype, w, n, from, to, x, rows, out, outDim) != 0) {
-      vector.matmulBlock(dtype, w, n, from, to, x, rows, out, outDim, scratch);
+      super.matmulBlock(dtype, w, n, from, to, x, rows, out, outDim, scratch);
     }
   }
 
@@ -131,41 +130,5 @@ final class NativeKernels implements Kernels {
     } catch (Throwable t) {
       throw new IllegalStateException("native matmul of " + dtype + " failed", t);
     }
-  }
-
-  @Override
-  public void decode(
-      DType dtype, MemorySegment data, long first, float[] dst, int dstOffset, int n) {
-    vector.decode(dtype, data, first, dst, dstOffset, n);
-  }
-
-  @Override
-  public float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-    return vector.dot(a, aOffset, b, bOffset, n);
-  }
-
-  @Override
-  public void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int n) {
-    vector.axpy(a, x, xOffset, y, yOffset, n);
-  }
-
-  @Override
-  public float dotBf16(float[] a, int aOffset, short[] b, int bOffset, int n) {
-    return vector.dotBf16(a, aOffset, b, bOffset, n);
-  }
-
-  @Override
-  public void axpyBf16(float a, short[] x, int xOffset, float[] y, int yOffset, int n) {
-    vector.axpyBf16(a, x, xOffset, y, yOffset, n);
-  }
-
-  @Override
-  public void swiglu(float[] gate, float[] up, int offset, int n) {
-    vector.swiglu(gate, up, offset, n);
-  }
-
-  @Override
-  public float sumOfSquares(float[] x, int offset, int n) {
-    return vector.sumOfSquares(x, offset, n);
   }
 }

@@ -26,9 +26,13 @@ interface QuantizedKernels {
   void dequantizeRow(Tensor w, int row, float[] dst, int offset);
 
   /**
-   * The quantized kernels that go with {@code kernels} (scalar with scalar, vector with vector).
+   * The quantized kernels that go with {@code kernels} (scalar with scalar, vector with vector,
+   * native with native).
    */
   static QuantizedKernels matching(Kernels kernels) {
+    if (kernels instanceof NativeKernels n) {
+      return n.quantized(); // any call the library declines runs the Vector API kernels
+    }
     return kernels instanceof ScalarKernels
         ? new ScalarQuantizedKernels()
         : new VectorQuantizedKernels();

@@ -27,6 +27,11 @@ final class ScalarQuantizedKernels implements QuantizedKernels {
 
   @Override
   public void dequantizeRow(Tensor w, int row, float[] dst, int offset) {
+    dequantize(w, row, dst, offset);
+  }
+
+  /** {@link #dequantizeRow} code by code: the reference, and the vector kernels' narrow path. */
+  static void dequantize(Tensor w, int row, float[] dst, int offset) {
     Quantization q = w.quantization();
     int n = w.columns();
     int block = q.blockSize();

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ndd.kernels=vector}). Tails shorter than a vector fall back to scalar loops, so every size and
  * offset is valid.
  */
-public final class VectorKernels implements Kernels {
+public class VectorKernels implements Kernels {
   static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   // BF16 decode widens half as many bits: shorts at half the float width, ints at the full width.
   private static final VectorSpecies<Short> SHORTS =
@@ -598,20 +598,7 @@ public final class VectorKernels implements Kernels {
     int bound = FLOATS.loopBound(count);
     int t = 0;
     for (; t < bound; t += LANES) {
-      FloatVector x = FloatVector.fromArray(FLOATS, scores, offset + t).sub(max);
-      VectorMask<Float> underflow = x.lt(EXP_MIN);
-      x = x.max(EXP_MIN);
-      // n = round(x * log2 e), x <= 0: truncation of the negated value plus one half
-      IntVector n = (IntVector) x.mul(-LOG2E).add(0.5f).convert(VectorOperators.F2I, 0).neg();
-      FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
-      FloatVector r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x);
-      r = nf.fma(FloatVector.broadcast(FLOATS, -LN2_LO), r);
-      FloatVector p = FloatVector.broadcast(FLOATS, EXP_POLY[0]);
-      for (int k = 1; k < EXP_POLY.length; k++) {
-        p = p.fma(r, FloatVector.broadcast(FLOATS, EXP_POLY[k]));
-      }
-      FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-      p.mul(scale).blend(0f, underflow).intoArray(scores, offset + t);
+      exp(FloatVector.fromArray(FLOATS, scores, offset + t).sub(max)).intoArray(scores, offset + t);
     }
     for (; t < count; t++) {
       scores[offset + t] = expOf(scores[offset + t] - max);
@@ -619,10 +606,9 @@ public final class VectorKernels implements Kernels {
   }
 
   /**
-   * {@code exp(x)} lane by lane, as {@link #expShifted} computes it but for any sign: n rounds half
-   * away from zero (the magnitude truncated after adding one half, then the sign), which for {@code
-   * x <= 0} is exactly {@link #expShifted}'s n. Inputs above {@code EXP_MAX} give {@code
-   * exp(EXP_MAX)}, below {@code EXP_MIN} 0; the same bits interpreted and compiled.
+   * {@code exp(x)} lane by lane for any sign: n rounds half away from zero (the magnitude truncated
+   * after adding one half, then the sign). Inputs above {@code EXP_MAX} give {@code exp(EXP_MAX)},
+   * below {@code EXP_MIN} 0; the same bits interpreted and compiled.
    */
   static FloatVector exp(FloatVector x) {
     VectorMask<Float> underflow = x.lt(EXP_MIN);
@@ -644,7 +630,7 @@ public final class VectorKernels implements Kernels {
     return p.mul(scale).blend(0f, underflow);
   }
 
-  /** The scalar twin of one lane of {@link #exp} (and so of {@link #expShifted}). */
+  /** The scalar twin of one lane of {@link #exp}. */
   static float expOf(float x) {
     if (x < EXP_MIN) {
       return 0f;

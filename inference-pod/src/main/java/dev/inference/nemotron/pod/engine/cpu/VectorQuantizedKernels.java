@@ -64,12 +64,7 @@ final class VectorQuantizedKernels implements QuantizedKernels {
     int block = q.blockSize();
     MemorySegment codes = w.data();
     if (!WIDE) {
-      for (int b = 0; b < n / block; b++) {
-        float scale = q.scale(row, b);
-        for (int i = b * block; i < (b + 1) * block; i++) {
-          dst[offset + i] = w.code(row, i) * scale;
-        }
-      }
+      ScalarQuantizedKernels.dequantize(w, row, dst, offset);
       return;
     }
     switch (q.format()) {
