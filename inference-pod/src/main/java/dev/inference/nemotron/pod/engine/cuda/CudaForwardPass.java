@@ -647,12 +647,13 @@ public final class CudaForwardPass implements ForwardPass, AutoCloseable {
   private CUdeviceptr uploadArgs(int[] values) {
     if (values.length > argsCapacity) {
       if (args != null) {
+        cuda.synchronize(); // no queued kernel may still read the buffer freed here
         cuda.free(args);
       }
       argsCapacity = Math.max(values.length, 2 * argsCapacity);
       args = cuda.allocate((long) argsCapacity * Integer.BYTES);
     }
-    cuda.synchronize(); // the previous forward's kernels may still read the old arguments
+    // Stream-ordered: after every kernel that may still read the old arguments.
     cuda.upload(values, args);
     return args;
   }

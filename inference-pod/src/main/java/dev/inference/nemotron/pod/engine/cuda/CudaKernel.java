@@ -66,84 +66,12 @@ public enum CudaKernel {
   KV_READ("attention", "ndd_kv_read", Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.I32, Arg.PTR),
   GEMV_BF16("gemv", "ndd_gemv_bf16", Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.I32, Arg.I32),
   GEMV_F32("gemv", "ndd_gemv_f32", Arg.PTR, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.I32, Arg.I32),
-  GEMV_INT8(
-      "gemv",
-      "ndd_gemv_int8",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // blockSize
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
-  GEMV_INT8_ROW(
-      "gemv",
-      "ndd_gemv_int8_row",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // blockSize
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
-  GEMV_INT4(
-      "gemv",
-      "ndd_gemv_int4",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // blockSize
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
-  GEMV_INT4_ROW(
-      "gemv",
-      "ndd_gemv_int4_row",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // blockSize
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
-  GEMV_FP8(
-      "gemv",
-      "ndd_gemv_fp8",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // scaleRowStride
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
-  GEMV_FP8_ROW(
-      "gemv",
-      "ndd_gemv_fp8_row",
-      Arg.PTR, // codes
-      Arg.PTR, // scales
-      Arg.I32, // scaleType
-      Arg.I32, // scaleRowStride
-      Arg.PTR, // x
-      Arg.PTR, // y
-      Arg.I32, // rows
-      Arg.I32, // outFeatures
-      Arg.I32, // inFeatures
-      Arg.I32), // accumulate
+  GEMV_INT8("gemv", "ndd_gemv_int8", quantizedGemv()),
+  GEMV_INT8_ROW("gemv", "ndd_gemv_int8_row", quantizedGemv()),
+  GEMV_INT4("gemv", "ndd_gemv_int4", quantizedGemv()),
+  GEMV_INT4_ROW("gemv", "ndd_gemv_int4_row", quantizedGemv()),
+  GEMV_FP8("gemv", "ndd_gemv_fp8", quantizedGemv()),
+  GEMV_FP8_ROW("gemv", "ndd_gemv_fp8_row", quantizedGemv()),
   DEQUANTIZE_SPLIT(
       "gemv",
       "ndd_dequantize_split",
@@ -211,6 +139,17 @@ public enum CudaKernel {
   private final String module;
   private final String entry;
   private final List<Arg> args;
+
+  /**
+   * The parameters of every quantized GEMV ({@code ndd_gemv_int8|int4|fp8} and their one-row
+   * variants): codes, scales, scaleType, blockSize (fp8: scaleRowStride), x, y, rows, outFeatures,
+   * inFeatures, accumulate. A method, not a constant: an enum constant may not read a static field.
+   */
+  private static Arg[] quantizedGemv() {
+    return new Arg[] {
+      Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.PTR, Arg.PTR, Arg.I32, Arg.I32, Arg.I32, Arg.I32
+    };
+  }
 
   CudaKernel(String module, String entry, Arg... args) {
     this.module = module;

@@ -155,7 +155,7 @@ final class DeviceMatmul {
           rows,
           y,
           w.rows(),
-          accumulate ? ONE : ZERO);
+          beta(accumulate));
       return;
     }
     CUdeviceptr[] halves = splitActivations(x, rows, w.columns(), scratch);
